@@ -1,0 +1,68 @@
+"""alignlab: make the alignment gap visible and measurable.
+
+The Lab runs fast, seeded simulations of the ways alignment fails, each behind three
+sliders (pressure, fidelity, oversight) with a headline FR /100:
+
+    >>> import alignlab
+    >>> [spec.id for spec in alignlab.experiments()][:1]
+    ['goodhart']
+    >>> result = alignlab.run("goodhart", pressure=0.8, fidelity=0.3, oversight=0.0, seed=1)
+    >>> 0.0 <= result.to_dict()["fr"] <= 100.0
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Import the experiments package first so every experiment registers itself; the
+# function `experiments` defined below then takes the package's attribute name.
+from alignlab import experiments as _experiments_package  # noqa: F401
+from alignlab._version import __version__
+from alignlab.core import (
+    DEFAULT_SEED,
+    AlignlabError,
+    ExperimentSpec,
+    ParameterError,
+    Result,
+    check_experiment,
+    get,
+    specs,
+)
+
+__all__ = [
+    "AlignlabError",
+    "ExperimentSpec",
+    "ParameterError",
+    "Result",
+    "__version__",
+    "check_experiment",
+    "experiments",
+    "get",
+    "run",
+]
+
+
+def experiments() -> list[ExperimentSpec]:
+    """Return the spec of every registered experiment, in a stable order."""
+    return specs()
+
+
+def run(
+    experiment: str,
+    *,
+    pressure: float | None = None,
+    fidelity: float | None = None,
+    oversight: float | None = None,
+    seed: int = DEFAULT_SEED,
+    **options: Any,
+) -> Result:
+    """Run one experiment at one setting of the sliders and return its `Result`.
+
+    Sliders left as None take the experiment's defaults; `options` are its extra named
+    options (see `alignlab list`).
+
+    Raises:
+        ParameterError: for an unknown experiment or any invalid input.
+    """
+    return get(experiment).run(pressure, fidelity, oversight, seed=seed, options=options)

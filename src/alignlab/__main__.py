@@ -1,0 +1,7 @@
+"""Allow `python -m alignlab`."""
+
+import sys
+
+from alignlab.cli import main
+
+sys.exit(main())

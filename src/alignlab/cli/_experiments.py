@@ -1,0 +1,134 @@
+"""`alignlab list` and `alignlab run`: the Lab's experiments from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import alignlab
+from alignlab.core import ParameterError
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the `list` and `run` subcommands."""
+    listing = sub.add_parser("list", help="list the Lab's experiments, sliders and options")
+    listing.add_argument("--json", action="store_true", help="print the full schema as JSON")
+    listing.set_defaults(func=cmd_list)
+
+    run = sub.add_parser(
+        "run",
+        help="run one experiment at one setting of the sliders",
+        description="Run one experiment; sliders are normalised to [0, 1].",
+        epilog=_options_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("experiment", metavar="ID", help="experiment id (see `alignlab list`)")
+    for slider in ("pressure", "fidelity", "oversight"):
+        run.add_argument(
+            f"--{slider}",
+            type=str,
+            default=None,
+            metavar="X",
+            help=f"{slider} slider in [0, 1] (default: the experiment's)",
+        )
+    run.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
+    run.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an experiment option; repeat for several",
+    )
+    run.add_argument("--json", action="store_true", help="print the result JSON")
+    run.add_argument("--plot", metavar="FILE.png", help="write a PNG of proxy and true reward")
+    run.set_defaults(func=cmd_run)
+
+
+def _options_epilog() -> str:
+    lines = ["experiment options:"]
+    for spec in alignlab.experiments():
+        for opt in spec.schema.options:
+            allowed = "|".join(opt.choices) if opt.choices else opt.kind
+            lines.append(f"  {spec.id}: {opt.name}={allowed} (default {opt.default}) {opt.help}")
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--option takes KEY=VALUE; got {pair!r}")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the experiments (as a table or as JSON)."""
+    specs = alignlab.experiments()
+    if args.json:
+        print(json.dumps([s.to_dict() for s in specs], indent=2))
+        return 0
+    for spec in specs:
+        print(f"{spec.id:<24} {spec.title}")
+        print(f"{'':<24} {spec.summary}")
+        for slider in spec.schema.sliders:
+            unit = f" [{slider.unit}]" if slider.unit else ""
+            print(f"{'':<24}   {slider.name:<10} -> {slider.quantity}{unit}")
+        for opt in spec.schema.options:
+            allowed = "|".join(opt.choices) if opt.choices else opt.kind
+            print(f"{'':<24}   --option {opt.name}={allowed} (default {opt.default})")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one experiment and print a summary or JSON; optionally plot it."""
+    spec = alignlab.get(args.experiment)
+    result = spec.run(
+        args.pressure,
+        args.fidelity,
+        args.oversight,
+        seed=args.seed,
+        options=_parse_options(args.option),
+    )
+    data = result.to_dict()
+    if args.plot:
+        from alignlab.plot import plot_result
+
+        plot_result(data, args.plot)
+    if args.json:
+        print(json.dumps(data))
+    else:
+        print(format_summary(data))
+        if args.plot:
+            print(f"plot written to {args.plot}")
+    return 0
+
+
+def format_summary(data: dict[str, Any]) -> str:
+    """Format a result dict as a short human-readable summary."""
+    params = data["params"]
+    physical = ", ".join(f"{k}={_fmt(v)}" for k, v in data["physical"].items())
+    options = ", ".join(f"{k}={v}" for k, v in data["options"].items())
+    lo, hi = data["fr_ci"]
+    peak = data["peak"]
+    lines = [
+        f"{data['experiment']}  seed={data['seed']}" + (f"  ({options})" if options else ""),
+        "sliders   "
+        + "  ".join(f"{k}={params[k]:.2f}" for k in ("pressure", "fidelity", "oversight")),
+        f"physical  {physical}",
+        f"proxy     {data['proxy']:.3f}",
+        f"true      {data['true']:.3f}",
+        f"FR /100   {data['fr']:.1f}  (95% CI {lo:.1f}-{hi:.1f})",
+        f"peak      true reward {peak['true']:.3f} at pressure {peak['pressure']:.2f}",
+        "",
+        data["explanation"],
+    ]
+    return "\n".join(lines)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,63 @@
+"""The pure core of alignlab: parameter schema, seeding, results, registry and checker.
+
+Nothing here does I/O or prints; every random draw comes from an explicit
+`numpy.random.Generator` (a test enforces both).
+"""
+
+from alignlab.core._checker import check_experiment, check_result_dict
+from alignlab.core._errors import (
+    AlignlabError,
+    ExperimentCheckError,
+    ParameterError,
+    UnknownExperimentError,
+)
+from alignlab.core._params import (
+    SLIDERS,
+    Option,
+    OptionValue,
+    Schema,
+    Slider,
+    Sliders,
+    validate_seed,
+)
+from alignlab.core._registry import (
+    DEFAULT_SEED,
+    ExperimentFn,
+    ExperimentSpec,
+    get,
+    register,
+    specs,
+    unregister,
+)
+from alignlab.core._result import LOOP_STAGES, REQUIRED_CURVE_KEYS, LoopStage, Measurement, Result
+from alignlab.core._stats import fr_per_100, wilson_interval
+
+__all__ = [
+    "DEFAULT_SEED",
+    "LOOP_STAGES",
+    "REQUIRED_CURVE_KEYS",
+    "SLIDERS",
+    "AlignlabError",
+    "ExperimentCheckError",
+    "ExperimentFn",
+    "ExperimentSpec",
+    "LoopStage",
+    "Measurement",
+    "Option",
+    "OptionValue",
+    "ParameterError",
+    "Result",
+    "Schema",
+    "Slider",
+    "Sliders",
+    "UnknownExperimentError",
+    "check_experiment",
+    "check_result_dict",
+    "fr_per_100",
+    "get",
+    "register",
+    "specs",
+    "unregister",
+    "validate_seed",
+    "wilson_interval",
+]
