@@ -1,4 +1,8 @@
-"""`core` and `experiments` stay pure: NumPy/SciPy only, no I/O, no printing, no global RNG."""
+"""`core` and `experiments` stay pure: NumPy/SciPy only, no I/O, no printing, no global RNG.
+
+`importlib` is allowed only so an experiment can read a static table shipped inside the
+package (`importlib.resources`), as it would import a module.
+"""
 
 import ast
 from pathlib import Path
