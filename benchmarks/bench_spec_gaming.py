@@ -1,0 +1,68 @@
+"""Time one `alignlab.run("spec-gaming", ...)` per world: median and p95 after warm-up.
+
+Each world is timed at random settings of the three sliders (fresh fidelity and
+oversight every run, so the solved-MDP caches do not help), after a few warm-up runs
+that load modules and build the static tables. It also prints, per world, the observed
+return and hidden performance of the hacking and the honest behaviour (the README's
+table) and FR at full pressure with and without the loophole closed.
+
+    python benchmarks/bench_spec_gaming.py [--runs 60] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import alignlab
+from alignlab.experiments import spec_gaming
+
+
+def time_world(world: str, runs: int, seed: int) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        alignlab.run("spec-gaming", world=world, **_random_setting(rng))
+    times = []
+    for _ in range(runs):
+        setting = _random_setting(rng)
+        start = time.perf_counter()
+        alignlab.run("spec-gaming", world=world, **setting)
+        times.append(time.perf_counter() - start)
+    ms = 1000 * np.array(times)
+    return float(np.median(ms)), float(np.percentile(ms, 95))
+
+
+def _random_setting(rng: np.random.Generator) -> dict[str, float]:
+    pressure, fidelity, oversight = rng.random(3).tolist()
+    return {"pressure": pressure, "fidelity": fidelity, "oversight": oversight}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    print("| world | behaviour | observed return | hidden performance |")
+    print("|---|---|---|---|")
+    for world in spec_gaming.WORLDS:
+        for b in spec_gaming.reference_behaviours(world):
+            print(f"| {world} | {b.name} | {b.observed:.2f} | {b.hidden:.2f} |")
+    print()
+    print("| world | FR at pressure 1 (fidelity 0, oversight 0) | closed: fidelity 1 | ")
+    print("|---|---|---|")
+    for world in spec_gaming.WORLDS:
+        open_fr = alignlab.run("spec-gaming", pressure=1, fidelity=0, oversight=0, world=world).fr
+        closed = alignlab.run("spec-gaming", pressure=1, fidelity=1, oversight=0, world=world).fr
+        print(f"| {world} | {open_fr:.1f} | {closed:.1f} |")
+    print()
+    print(f"| world | median ms | p95 ms | ({args.runs} runs at random settings) |")
+    print("|---|---|---|---|")
+    for world in spec_gaming.WORLDS:
+        median, p95 = time_world(world, args.runs, args.seed)
+        print(f"| {world} | {median:.1f} | {p95:.1f} | |")
+
+
+if __name__ == "__main__":
+    main()
