@@ -12,6 +12,7 @@ table) and FR at full pressure with and without the loophole closed.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -20,18 +21,24 @@ import alignlab
 from alignlab.experiments import spec_gaming
 
 
-def time_world(world: str, runs: int, seed: int) -> tuple[float, float]:
+def time_world(world: str, runs: int, seed: int) -> tuple[float, float, float]:
+    """Return (median wall ms, p95 wall ms, median CPU ms) of one run at random settings.
+
+    CPU time (this process only) is reported beside wall time because the machine is
+    shared: under load, wall time includes waiting for a core.
+    """
     rng = np.random.default_rng(seed)
     for _ in range(3):
         alignlab.run("spec-gaming", world=world, **_random_setting(rng))
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
         setting = _random_setting(rng)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         alignlab.run("spec-gaming", world=world, **setting)
-        times.append(time.perf_counter() - start)
-    ms = 1000 * np.array(times)
-    return float(np.median(ms)), float(np.percentile(ms, 95))
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    ms = 1000 * np.array(wall)
+    return float(np.median(ms)), float(np.percentile(ms, 95)), float(1000 * np.median(cpu))
 
 
 def _random_setting(rng: np.random.Generator) -> dict[str, float]:
@@ -50,18 +57,19 @@ def main() -> None:
         for b in spec_gaming.reference_behaviours(world):
             print(f"| {world} | {b.name} | {b.observed:.2f} | {b.hidden:.2f} |")
     print()
-    print("| world | FR at pressure 1 (fidelity 0, oversight 0) | closed: fidelity 1 | ")
+    print("| world | FR at pressure 1 (fidelity 0, oversight 0) | closed: fidelity 1 |")
     print("|---|---|---|")
     for world in spec_gaming.WORLDS:
         open_fr = alignlab.run("spec-gaming", pressure=1, fidelity=0, oversight=0, world=world).fr
         closed = alignlab.run("spec-gaming", pressure=1, fidelity=1, oversight=0, world=world).fr
         print(f"| {world} | {open_fr:.1f} | {closed:.1f} |")
     print()
-    print(f"| world | median ms | p95 ms | ({args.runs} runs at random settings) |")
+    print(f"| world | median ms | p95 ms | median CPU ms | ({args.runs} runs, random settings)")
     print("|---|---|---|---|")
     for world in spec_gaming.WORLDS:
-        median, p95 = time_world(world, args.runs, args.seed)
-        print(f"| {world} | {median:.1f} | {p95:.1f} | |")
+        median, p95, cpu = time_world(world, args.runs, args.seed)
+        print(f"| {world} | {median:.1f} | {p95:.1f} | {cpu:.1f} |")
+    print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

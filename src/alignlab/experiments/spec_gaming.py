@@ -98,6 +98,10 @@ BETA_MAX_PER_UNIT = 20.0
 REWARD_UNIT = {"absent-supervisor": 1.0, "tomato-watering": gw.REWARD_FACTOR, "boat-race": 1.0}
 """The natural unit of reward in each world: one step, or one watered tomato for one step."""
 
+LOGIT_FLOOR = 60.0
+"""Actions worse than the best by more than this many logits keep weight exp(-60) ~ 1e-26:
+a negligible change that keeps `np.exp` off its slow underflow path."""
+
 T = gw.EPISODE_STEPS
 N_ACTIONS = len(gw.MOVES)
 
@@ -119,15 +123,15 @@ def inverse_temperature(pressure: float | np.ndarray, world: str) -> np.ndarray:
 def boltzmann(q: np.ndarray, beta: float | np.ndarray) -> np.ndarray:
     """Return soft-optimal action probabilities `exp(beta * q) / sum` over the last axis.
 
-    `beta` broadcasts against `q` without its action axis.
+    `beta` broadcasts against `q` without its action axis; relative weights are floored
+    at `exp(-LOGIT_FLOOR)`.
 
     Example:
         >>> boltzmann(np.array([0.0, 0.0, 1.0, 1.0]), 0.0).tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
     logits = np.asarray(beta, dtype=float)[..., None] * q
-    logits = logits - logits.max(axis=-1, keepdims=True)
-    weights = np.exp(logits)
+    weights = np.exp(np.maximum(logits - logits.max(axis=-1, keepdims=True), -LOGIT_FLOOR))
     probs: np.ndarray = weights / weights.sum(axis=-1, keepdims=True)
     return probs
 
@@ -588,19 +592,25 @@ def _tomato_watering(
     keep = 1.0 - gw.BECOME_DRY_PROBABILITY
     first_probs = np.zeros(N_ACTIONS)
     for t in range(T):
-        uniforms = rng.random((n + 2, head + m))[:, stream]  # action, inspection, drying
+        uniforms = rng.random((n + 2, head + m), dtype=np.float32)[:, stream]
+        # uniforms: [0] the move, [1] the inspection, [2:] each tomato's drying
         candidates = next_tile[:, tile]  # [a, episode]
         # Worth of landing on each candidate tile, for each reference behaviour: [k, a, episode].
         per_tile = (plan.per_tomato[t].reshape(-1, n) @ watered).reshape(2, -1)
         worth = np.take(per_tile, candidates * batch + episodes, axis=1)
         worth += plan.landing[t][:, candidates]
         logits = episode_beta * np.maximum(worth[0], worth[1])
-        weights = np.exp(logits - logits.max(axis=0))
+        weights = np.exp(np.maximum(logits - logits.max(axis=0), -LOGIT_FLOOR))
         if t == 0:
             first_probs = weights[:, 0] / weights[:, 0].sum()
-        cumulative = np.cumsum(weights, axis=0)
-        action = (uniforms[0] * cumulative[-1] > cumulative).sum(axis=0)
-        tile = candidates[np.minimum(action, N_ACTIONS - 1), episodes]
+        # Invert the cumulative weights at a uniform draw (unrolled over the four moves).
+        below = weights[0]
+        threshold = uniforms[0] * (below + weights[1] + weights[2] + weights[3])
+        action = (threshold > below).astype(np.intp)
+        for a in (1, 2):
+            below = below + weights[a]
+            action += threshold > below
+        tile = candidates[action, episodes]
         tomato = g.tomato_of[tile]
         on_tomato = tomato >= 0
         watered[tomato[on_tomato], episodes[on_tomato]] = 1.0
