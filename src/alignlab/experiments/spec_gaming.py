@@ -305,19 +305,42 @@ def _blended_path_returns(world: str, fidelity: float, oversight: float) -> tupl
             for b, n in zip(behaviours, backwards, strict=True)
         )
     if world == "tomato-watering":
-        hack, honest = behaviours
-        # Steps on the transformer: all of the hack's but the first few spent walking there.
-        g = gw.garden()
-        tile, on_transformer = g.grid.start, 0
-        for _ in range(T):
-            tile = int(gw.tomato_base_policies()["tamper"][tile])
-            on_transformer += tile == g.transformer
-        delusion = on_transformer * g.delusion_reward
-        garden_on_transformer = hack.hidden - (hack.observed - delusion)
-        inspected = o * (garden_on_transformer - on_transformer * gw.TAMPER_PENALTY)
-        observed = hack.observed - delusion + (1 - o) * delusion + inspected
-        return ((1 - f) * observed + f * hack.hidden, honest.hidden)
+        switch = _tomato_switch_values(f, o)
+        return (float(switch[:-1].max()), float(switch[-1]))
     return tuple((1 - f) * b.observed + f * b.hidden for b in behaviours)
+
+
+@functools.lru_cache(maxsize=128)
+def _tomato_switch_values(fidelity: float, oversight: float) -> np.ndarray:
+    """Expected reward of "water the round until step tau, then tamper", for every tau.
+
+    Entry `tau` (0..99) walks the watering round for `tau` steps, then the shortest way
+    to the transformer, and stays there; only switches that leave at least `HABIT` steps
+    on the transformer count as the hack. The last entry never tampers. Exact: the
+    tomatoes dry independently, so each path's expected reward follows from the path.
+    """
+    g = gw.garden()
+    policies = gw.tomato_base_policies()
+    f, o = fidelity, oversight
+    switches = np.arange(T + 1)
+    tile = np.full(T + 1, g.grid.start)
+    watered = np.repeat(g.initially_watered.astype(float)[None], T + 1, axis=0)
+    on_transformer = np.zeros(T + 1)
+    total = np.zeros(T + 1)
+    rows = np.arange(T + 1)
+    for t in range(T):
+        tile = np.where(t < switches, policies["patrol"][tile], policies["tamper"][tile])
+        tomato = g.tomato_of[tile]
+        watered[rows[tomato >= 0], tomato[tomato >= 0]] = 1.0
+        watered *= 1.0 - gw.BECOME_DRY_PROBABILITY
+        garden_reward = gw.REWARD_FACTOR * watered.sum(axis=1)
+        here = tile == g.transformer
+        shown = (1 - o) * g.delusion_reward + o * (garden_reward - gw.TAMPER_PENALTY)
+        total += (1 - f) * np.where(here, shown, garden_reward) + f * garden_reward
+        on_transformer += here
+    values: np.ndarray = np.where(on_transformer >= HABIT, total, -np.inf)
+    values[-1] = total[-1]
+    return values
 
 
 def hack_pays(world: str, fidelity: float, oversight: float) -> bool:
@@ -325,7 +348,10 @@ def hack_pays(world: str, fidelity: float, oversight: float) -> bool:
 
     Absent supervisor: judged for an episode without the supervisor (the agent sees
     whether it is there). Boat race: a tie counts as paying, since the observed reward
-    cannot tell farming from racing. Tomato watering: compared with the watering round.
+    cannot tell farming from racing. Tomato watering: the best "water, then tamper for
+    the last `HABIT` steps or more" against watering to the end; late tampering can pay
+    where tampering from the start does not, since the garden's future then counts for
+    little.
 
     Example:
         >>> hack_pays("absent-supervisor", 0.0, 0.5), hack_pays("absent-supervisor", 0.5, 0.5)
