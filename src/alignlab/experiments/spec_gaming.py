@@ -289,11 +289,12 @@ def reference_behaviours(world: str) -> tuple[Behaviour, ...]:
 
 
 def _blended_path_returns(world: str, fidelity: float, oversight: float) -> tuple[float, ...]:
-    """Expected return of each reference behaviour on the reward the agent optimises.
+    """Expected return on the agent's reward of the hack (first) and honesty (last).
 
     That reward is `(1 - fidelity) * observed + fidelity * hidden`, with the observed
     part in expectation over the oversight mechanism (the supervisor is counted in the
-    absent-supervisor behaviours themselves).
+    absent-supervisor behaviours themselves). For tomato watering the hack is the best
+    "water, then tamper" of `_tomato_switch_values`.
     """
     behaviours = reference_behaviours(world)
     f, o = fidelity, oversight
@@ -720,7 +721,8 @@ def _loop(
         ),
         "model": (
             1.0 - outcome.first_move_entropy,
-            "Boltzmann policy over exact action values",
+            "Boltzmann policy over "
+            + ("rollout action values" if world == "tomato-watering" else "exact action values"),
             f"first-move entropy {outcome.first_move_entropy:.2f} of the maximum",
         ),
         "behaviour": (fr / 100.0, words["hack"], f"{fr:.1f} episodes per 100"),
