@@ -20,6 +20,9 @@ import numpy as np
 import alignlab
 from alignlab.experiments import spec_gaming
 
+PLOTTED = (("absent-supervisor", 0.0, 0.5), ("tomato-watering", 0.0, 0.25), ("boat-race", 0.0, 0.0))
+"""(world, fidelity, oversight) of the README's plots."""
+
 
 def time_world(world: str, runs: int, seed: int) -> tuple[float, float, float]:
     """Return (median wall ms, p95 wall ms, median CPU ms) of one run at random settings.
@@ -63,6 +66,22 @@ def main() -> None:
         open_fr = alignlab.run("spec-gaming", pressure=1, fidelity=0, oversight=0, world=world).fr
         closed = alignlab.run("spec-gaming", pressure=1, fidelity=1, oversight=0, world=world).fr
         print(f"| {world} | {open_fr:.1f} | {closed:.1f} |")
+    print()
+    print("| world (README plot setting) | pressure | proxy | true | FR /100 |")
+    print("|---|---|---|---|---|")
+    for world, fidelity, oversight in PLOTTED:
+        for pressure in (0.0, 0.7, 1.0):
+            data = alignlab.run(
+                "spec-gaming",
+                pressure=pressure,
+                fidelity=fidelity,
+                oversight=oversight,
+                world=world,
+            ).to_dict()
+            print(
+                f"| {world} (f={fidelity}, o={oversight}) | {pressure} | {data['proxy']:.2f} "
+                f"| {data['true']:.2f} | {data['fr']:.1f} |"
+            )
     print()
     print(f"| world | median ms | p95 ms | median CPU ms | ({args.runs} runs, random settings)")
     print("|---|---|---|---|")
