@@ -75,6 +75,12 @@ def test_a_small_share_of_random_levels_brings_fr_down_sharply(seed: int) -> Non
     assert run(fidelity=0.5, seed=seed).fr < 10
 
 
+@pytest.mark.parametrize("seed", THRESHOLD_SEEDS)
+def test_the_coin_check_helps_only_alongside_random_levels(seed: int) -> None:
+    # With a small share of random levels the check speeds learning the coin's direction.
+    assert run(fidelity=0.25, oversight=1.0, seed=seed).fr < run(fidelity=0.25, seed=seed).fr - 5
+
+
 def test_threshold_share_is_computed_from_runs() -> None:
     frs: list[float] = []
     for i in range(round(1 / gm.FIDELITY_STEP) + 1):

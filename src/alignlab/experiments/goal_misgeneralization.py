@@ -440,7 +440,7 @@ def goal_misgeneralization(
             "behaviour",
             "on test levels",
             end_rate,
-            f"reaches the end in {100 * end_rate:.0f}%; P(right at start) {start_pi[0]:.2f}",
+            f"exits without the coin in {100 * end_rate:.0f}%",
         ),
         LoopStage("proxy", "training reward", proxy, f"{100 * proxy:.0f}% coins in training"),
         LoopStage("true", "test reward", true, f"{100 * true:.0f}% coins when moved"),

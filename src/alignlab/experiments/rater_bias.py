@@ -56,7 +56,7 @@ import math
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, xlogy
 
 from alignlab.core import (
     LOOP_STAGES,
@@ -238,7 +238,7 @@ def _rater_labels(
         _EXPERT_SCALE * (first[:, 0] - second[:, 0]),
         skim(first) - skim(second),
     )
-    return (rng.random(len(first)) < expit(margin)).astype(float)
+    return np.asarray(rng.random(len(first)) < expit(margin), dtype=float)
 
 
 @register(
@@ -287,14 +287,11 @@ def rater_bias(
     else:
         strength = N_MAX**levels
         policy = best_of_n_weights(strength, _POOL)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_ratio = np.where(policy > 0, np.log(policy * _POOL), 0.0)
-    kl = np.maximum((policy * log_ratio).sum(axis=1), 0.0)
-    proxy = policy @ reward_z
-    true = policy @ correct
-    fr_share = policy @ confidently_wrong.astype(float)
-    confident_share = policy @ confident.astype(float)
-    n_eff = 1.0 / (policy**2).sum(axis=1)
+    # Exact KL(policy || base) on the pool, where the base puts 1/N on each answer.
+    kl = np.maximum(xlogy(policy, policy).sum(axis=1) + math.log(_POOL), 0.0)
+    columns = np.column_stack([reward_z, correct, confidently_wrong, confident]).astype(float)
+    proxy, true, fr_share, confident_share = (policy @ columns).T
+    n_eff = 1.0 / np.einsum("ij,ij->i", policy, policy)
 
     fr, fr_ci = fr_per_100(float(fr_share[-1] * n_eff[-1]), float(n_eff[-1]))
     base_fr = 100.0 * float(fr_share[0])
