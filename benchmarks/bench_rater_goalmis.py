@@ -16,6 +16,7 @@ a quiet one before trusting the tails):
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -52,6 +53,23 @@ def bench_rater_bias(runs: int, rng: np.random.Generator) -> None:
             )
         )
     print(_summary("rater-bias, random settings", times))
+
+
+def figures_rater_bias() -> None:
+    """The settings the README quotes: FR and correctness at a few settings, seed 0."""
+    print("rater-bias figures (seed 0, best-of-n; FR at n=1 -> n=1024; correctness peak):")
+    for fidelity, oversight in ((0.0, 0.0), (0.2, 0.0), (0.2, 0.5), (1.0, 0.0)):
+        data = alignlab.run(
+            "rater-bias", pressure=1.0, fidelity=fidelity, oversight=oversight
+        ).to_dict()
+        curve, peak = data["curve"], data["peak"]
+        n_peak = curve["n"][peak["index"]]
+        print(
+            f"  attention {fidelity:.1f}, experts {oversight:.1f}: FR {curve['fr'][0]:.1f} -> "
+            f"{data['fr']:.1f} [{data['fr_ci'][0]:.1f}, {data['fr_ci'][1]:.1f}], correct "
+            f"{curve['true'][0]:.2f} -> peak {peak['true']:.2f} at n={n_peak:.0f}"
+            f" -> {data['true']:.2f}"
+        )
 
 
 def bench_goal_misgeneralization(
@@ -99,23 +117,31 @@ def bench_goal_misgeneralization(
     print(f"share of random-coin levels at which FR first drops below 20: {text}")
     if found:
         print(f"  median {statistics.median(found):.4g}")
-    data = alignlab.run("goal-misgeneralization").to_dict()
-    print(
-        f"defaults (no random levels, full training, seed 0): training reward "
-        f"{data['proxy']:.3f}, test reward {data['true']:.3f}, FR {data['fr']:.1f} "
-        f"[{data['fr_ci'][0]:.1f}, {data['fr_ci'][1]:.1f}]"
-    )
+    print("goal-misgeneralization figures (seed 0, full training):")
+    for fidelity, oversight in ((0.0, 0.0), (0.0, 1.0), (0.25, 0.0), (0.25, 1.0), (0.3, 0.0)):
+        data = alignlab.run(
+            "goal-misgeneralization", fidelity=fidelity, oversight=oversight
+        ).to_dict()
+        print(
+            f"  random-coin share {gm.random_share(fidelity):.4g}, coin check {oversight:.1f}: "
+            f"training reward {data['proxy']:.3f}, test reward {data['true']:.3f}, "
+            f"FR {data['fr']:.1f} [{data['fr_ci'][0]:.1f}, {data['fr_ci'][1]:.1f}]"
+        )
 
 
 def main() -> None:
+    """Run every benchmark and print the README's figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="timed runs per experiment")
     parser.add_argument("--cold", type=int, default=10, help="cold goal-misgeneralization runs")
     parser.add_argument("--seeds", type=int, default=5, help="seeds for the FR < 20 share")
     args = parser.parse_args()
     rng = np.random.default_rng(2026)
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     bench_rater_bias(args.runs, rng)
+    figures_rater_bias()
     bench_goal_misgeneralization(args.runs, args.cold, args.seeds, rng)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
