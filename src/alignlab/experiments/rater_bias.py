@@ -59,7 +59,6 @@ import numpy as np
 from scipy.special import expit
 
 from alignlab.core import (
-    LOOP_STAGES,
     LoopStage,
     Measurement,
     Option,
@@ -338,7 +337,6 @@ def rater_bias(
         ),
         LoopStage("true", "correctness", float(true[-1]), f"{100 * true[-1]:.0f}% correct"),
     ]
-    assert tuple(s.stage for s in loop) == LOOP_STAGES
 
     if fr > base_fr + 5:
         verdict = (
