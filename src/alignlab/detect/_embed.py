@@ -23,7 +23,7 @@ EMBED_DIM = 384
 """Width of a MiniLM-L6 sentence embedding."""
 
 MAX_TOKENS = 128
-"""Tokens kept per text (the head of a response carries the refusal signal)."""
+"""Default tokens kept per text (the model was trained on up to 128 word pieces)."""
 
 THREADS = 2
 """onnxruntime intra-op threads: the machines this runs on have two cores."""
@@ -64,13 +64,12 @@ class MiniLMEmbedder:
         (2, 384)
     """
 
-    def __init__(self, max_tokens: int = MAX_TOKENS, threads: int = THREADS) -> None:
+    def __init__(self, threads: int = THREADS) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model_path, tokenizer_path = model_files()
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
@@ -82,18 +81,24 @@ class MiniLMEmbedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Return a (len(texts), 384) float32 array of unit-length embeddings."""
+    def embed(
+        self, texts: Sequence[str], batch_size: int = 64, max_tokens: int = MAX_TOKENS
+    ) -> np.ndarray:
+        """Return a (len(texts), 384) float32 array of unit-length embeddings.
+
+        Each text is cut to its first `max_tokens` word pieces (special tokens included).
+        """
         out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
         # Sorting by length keeps padding (and so wasted work) small inside each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            out[idx] = self._embed_batch([texts[i] or " " for i in idx])
+            out[idx] = self._embed_batch([texts[i] or " " for i in idx], max_tokens)
         return out
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        with self._lock:  # the tokenizer's padding state is shared
+    def _embed_batch(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        with self._lock:  # the tokenizer's truncation and padding state is shared
+            self._tokenizer.enable_truncation(max_length=max_tokens)
             encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)

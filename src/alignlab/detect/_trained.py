@@ -24,6 +24,13 @@ from alignlab.detect._factory import DetectorError
 from alignlab.detect._features import harm_features, refusal_features
 from alignlab.detect._linear import LinearHead
 
+REFUSAL_MAX_TOKENS = 64
+"""Word pieces of a response the refusal head embeds: its opening carries the signal (the
+hand features read the whole text). On validation 64 matched 128 at twice the speed."""
+
+HARM_MAX_TOKENS = 128
+"""Word pieces of a prompt the harm head embeds."""
+
 
 @lru_cache(maxsize=4)
 def load_head(name: str) -> LinearHead:
@@ -43,12 +50,14 @@ def load_head(name: str) -> LinearHead:
 
 def refusal_inputs(embedder: MiniLMEmbedder, responses: Sequence[str]) -> np.ndarray:
     """Feature matrix of the refusal head: response embedding, then hand features."""
-    return np.hstack([embedder.embed(list(responses)), refusal_features(responses)])
+    embedding = embedder.embed(list(responses), max_tokens=REFUSAL_MAX_TOKENS)
+    return np.hstack([embedding, refusal_features(responses)])
 
 
 def harm_inputs(embedder: MiniLMEmbedder, prompts: Sequence[str]) -> np.ndarray:
     """Feature matrix of the harm head: prompt embedding, then hand features."""
-    return np.hstack([embedder.embed(list(prompts)), harm_features(prompts)])
+    embedding = embedder.embed(list(prompts), max_tokens=HARM_MAX_TOKENS)
+    return np.hstack([embedding, harm_features(prompts)])
 
 
 class TrainedRefusalDetector:
