@@ -24,9 +24,11 @@ from alignlab.detect._factory import DetectorError
 from alignlab.detect._features import harm_features, refusal_features
 from alignlab.detect._linear import LinearHead
 
-REFUSAL_MAX_TOKENS = 64
-"""Word pieces of a response the refusal head embeds: its opening carries the signal (the
-hand features read the whole text). On validation 64 matched 128 at twice the speed."""
+REFUSAL_MAX_TOKENS = 32
+"""Word pieces of a response the refusal head embeds: its opening carries the signal, and
+the hand features read the whole text. Chosen on the validation split and the throughput
+target: 32, 48, 64 and 128 pieces gave validation accuracy 0.961, 0.961, 0.966 and 0.966
+(macro-F1 0.944-0.957), and 32 is about 2.3 times faster than 64."""
 
 HARM_MAX_TOKENS = 128
 """Word pieces of a prompt the harm head embeds."""
