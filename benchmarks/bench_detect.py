@@ -46,14 +46,21 @@ def throughput(repeats: int) -> dict[str, float]:
     prompts = [p.prompt for p in load_prompts()]
     refusal, harm = refusal_detector("trained"), harm_classifier("trained")
     refusal.detect(["warm-up"], ["warm-up"])
-    out: dict[str, list[float]] = {"refusal_per_s": [], "harm_per_s": [], "keyword_per_s": []}
+    out: dict[str, list[float]] = {
+        "refusal_per_s": [],
+        "refusal_per_cpu2_s": [],
+        "harm_per_s": [],
+        "keyword_per_s": [],
+    }
     keyword = refusal_detector("keyword")
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(responses), 64):
             batch = responses[start : start + 64]
             refusal.detect([""] * len(batch), batch)
         out["refusal_per_s"].append(len(responses) / (time.perf_counter() - t))
+        # CPU seconds spent, spread over the 2 threads: the rate 2 free cores would give.
+        out["refusal_per_cpu2_s"].append(2 * len(responses) / (time.process_time() - cpu))
         t = time.perf_counter()
         for start in range(0, len(prompts), 64):
             harm.detect(prompts[start : start + 64])
@@ -117,6 +124,35 @@ def experiment(repeats: int) -> dict[str, float]:
     }
 
 
+def tax_plot(path: Path) -> None:
+    """Plot FR, over-refusal and unsafe compliance against guardrail strictness."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for ax, pressure in zip(axes, (0.0, 0.6), strict=True):
+        for fidelity, name, colour in ((0.0, "keyword", "tab:grey"), (1.0, "trained", "tab:blue")):
+            data = alignlab.run("refusal-calibration", pressure=pressure, fidelity=fidelity)
+            tax = data.to_dict()["tax"]
+            x = tax["strictness"]
+            ax.plot(x, tax["fr"], color=colour, lw=2, label=f"FR /100, {name}")
+            over = [100 * (1 - h) for h in tax["helpfulness"]]
+            unsafe = [100 * (1 - h) for h in tax["harm_prevented"]]
+            ax.plot(x, over, color=colour, ls="--", label=f"safe prompts refused %, {name}")
+            ax.plot(x, unsafe, color=colour, ls=":", label=f"unsafe prompts answered %, {name}")
+        words = "no rewording" if pressure == 0 else "attacker tries 3 rewordings"
+        ax.set_title(f"pressure {pressure:.1f} ({words})")
+        ax.set_xlabel("guardrail strictness (threshold = 1 - strictness)")
+    axes[0].set_ylabel("per 100")
+    axes[0].legend(fontsize=7, loc="upper center")
+    fig.suptitle("refusal-calibration: the alignment tax (held-out prompt suite)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def _pct(fig: dict[str, Any]) -> str:
     lo, hi = fig["accuracy_ci"]
     return (
@@ -129,6 +165,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--tax-plot", type=Path, help="write the alignment-tax plot here")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     results = {
@@ -142,7 +179,8 @@ def main() -> int:
     tp, fl, acc, ex = (results[k] for k in ("throughput", "first_label", "accuracy", "experiment"))
     print(f"machine: {results['cpus']} CPUs, 1-min load average {load:.1f} (shared)")
     print(
-        f"refusal detector: {tp['refusal_per_s']:.0f} responses/s (batch 64, 2 threads, "
+        f"refusal detector: {tp['refusal_per_s']:.0f} responses/s wall clock, "
+        f"{tp['refusal_per_cpu2_s']:.0f}/s per 2 cores of CPU time (batch 64, 2 threads, "
         f"mean {tp['mean_chars']:.0f} chars); keyword baseline {tp['keyword_per_s']:.0f}/s"
     )
     print(f"harm classifier: {tp['harm_per_s']:.0f} prompts/s")
@@ -160,6 +198,8 @@ def main() -> int:
     for task in ("refusal", "harm"):
         for kind, name in (("keyword", "string match"), ("trained", "trained")):
             print(f"| {task} | {name} | {_pct(acc[f'{task}_{kind}'])} |")
+    if args.tax_plot:
+        tax_plot(args.tax_plot)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

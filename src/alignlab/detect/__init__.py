@@ -31,19 +31,25 @@ from alignlab.detect._keyword import (
     harm_term_hits,
     strmatch_refuses,
 )
+from alignlab.detect._rewording import REWORDINGS, reword
+from alignlab.detect._trained import TrainedHarmClassifier, TrainedRefusalDetector
 
 __all__ = [
     "DETECTOR_KINDS",
     "HARM_LABELS",
     "REFUSAL_LABELS",
+    "REWORDINGS",
     "Detection",
     "DetectorError",
     "HarmClassifier",
     "KeywordHarmClassifier",
     "KeywordRefusalDetector",
     "RefusalDetector",
+    "TrainedHarmClassifier",
+    "TrainedRefusalDetector",
     "harm_classifier",
     "harm_term_hits",
     "refusal_detector",
+    "reword",
     "strmatch_refuses",
 ]
