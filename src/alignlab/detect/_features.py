@@ -107,7 +107,7 @@ def refusal_features(responses: Sequence[str]) -> np.ndarray:
 
     Example:
         >>> f = refusal_features(["I'm sorry to hear that. Try resting."])
-        >>> dict(zip(REFUSAL_FEATURE_NAMES, f[0]))["sympathy_apology"]
+        >>> float(dict(zip(REFUSAL_FEATURE_NAMES, f[0]))["sympathy_apology"])
         1.0
     """
     return np.array([_refusal_row(r) for r in responses], dtype=np.float32).reshape(
