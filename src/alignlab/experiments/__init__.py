@@ -12,6 +12,12 @@ from alignlab.experiments import (  # noqa: I001
     spec_gaming,
     rater_bias,
     goal_misgeneralization,
+    refusal_calibration,
 )
 
-__all__: list[str] = ["goal_misgeneralization", "rater_bias", "spec_gaming"]
+__all__: list[str] = [
+    "goal_misgeneralization",
+    "rater_bias",
+    "refusal_calibration",
+    "spec_gaming",
+]
