@@ -6,4 +6,7 @@ by the `numpy.random.Generator` it is given. Import a module as
 `alignlab.experiments()` shares this package's name).
 """
 
-__all__: list[str] = []
+# goodhart is imported first so it is the first registered experiment (the headline one).
+from alignlab.experiments import goodhart
+
+__all__ = ["goodhart"]
