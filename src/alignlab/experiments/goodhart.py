@@ -249,6 +249,13 @@ def _pool(key: int, size: int) -> tuple[Array, Array, Array]:
     return x, true, mass
 
 
+@functools.lru_cache(maxsize=8)
+def _typical_true(key: int, size: int) -> float:
+    """The base policy's median true reward on the pool (the 'typical output' in FR)."""
+    _, true, mass = _pool(key, size)
+    return weighted_quantile(true, mass, TYPICAL_QUANTILE)
+
+
 def fit_bradley_terry(
     differences: Array,
     preferred: Array,
@@ -381,19 +388,18 @@ def _additive_errors(key: int, size: int, tail: str) -> tuple[Array, Array]:
 # ---------------------------------------------------------------------------------------
 
 
-def _monte_carlo(
-    weights: Array, columns: Array, squares: Array, means: Array
-) -> tuple[float, Array]:
-    """Effective sample size (Kish) and Monte Carlo standard errors of weighted means.
+def _monte_carlo(weights: Array, moments: Array, mean: float) -> tuple[float, float]:
+    """Effective sample size (Kish) and Monte Carlo standard error of a weighted mean.
 
-    For a weighted mean sum_i w_i c_i over a pool of independent draws, the standard
-    error is sqrt(sum_i w_i^2 (c_i - mean)^2).
+    For a weighted mean sum_i w_i v_i over a pool of independent draws (weights summing
+    to 1), the standard error is sqrt(sum_i w_i^2 (v_i - mean)^2); `moments` holds the
+    rows v and v^2, so that one product gives both sums.
     """
     squared = weights * weights
     total = float(squared.sum())
-    first, second = columns @ squared, squares @ squared
-    variance = second - 2.0 * means * first + means * means * total
-    return 1.0 / total, np.sqrt(np.maximum(variance, 0.0))
+    first, second = moments @ squared
+    variance = float(second) - 2.0 * mean * float(first) + mean * mean * total
+    return 1.0 / total, math.sqrt(max(variance, 0.0))
 
 
 def bon_n_for_kl(kl: Array) -> Array:
@@ -417,7 +423,7 @@ def bon_n_for_kl(kl: Array) -> Array:
 
 
 def best_of_n(
-    objective: Array, mass: Array, columns: Array, kl: Array
+    objective: Array, mass: Array, columns: Array, kl: Array, error_row: int = 0
 ) -> tuple[Array, Array, Array, Array]:
     """Exact best-of-n expectations over a weighted pool, for each KL budget.
 
@@ -429,10 +435,11 @@ def best_of_n(
         mass: Each output's probability under the base policy (sums to 1).
         columns: Values to average under the best-of-n policy, shape (k, pool).
         kl: KL budgets; n solves log n - (n - 1) / n = kl.
+        error_row: The column whose Monte Carlo standard error is returned.
 
     Returns:
         (n, expectations of shape (len(kl), k), effective sample sizes, Monte Carlo
-        standard errors of the expectations).
+        standard errors of column `error_row`'s expectations).
 
     Example:
         >>> pool = np.arange(4.0)
@@ -447,24 +454,24 @@ def best_of_n(
     log_cdf = np.log1p(-np.minimum(np.append(above[1:], 0.0), 1.0 - 1e-16))
     ns = bon_n_for_kl(kl)
     means = np.empty((ns.shape[0], columns.shape[0]))
-    ess = np.empty(ns.shape[0])
-    errors = np.empty_like(means)
-    squares = columns * columns
+    ess, errors = np.empty(ns.shape[0]), np.empty(ns.shape[0])
+    moments = np.stack([columns[error_row], columns[error_row] ** 2])
     for j, n in enumerate(ns):
-        # Below F = 1 - 40/n the weights are < e^-40 of the top's: skipping them is exact
-        # to double precision and keeps the cost near 40 N / n for large n.
-        start = max(0, int(np.searchsorted(-above, -40.0 / n)) - 1)
+        # The ranks below F = 1 - 37/n together weigh F^n < e^-37 < 1e-16 (the weights
+        # telescope): skipping them is exact to double precision, and keeps the cost
+        # near 37 N / n for large n.
+        start = max(0, int(np.searchsorted(-above, -37.0 / n)) - 1)
         cdf_n = np.exp(n * log_cdf[start:])
         below = 0.0 if start == 0 else math.exp(n * log_cdf[start - 1])
         weights = np.diff(cdf_n, prepend=below)
         weights /= weights.sum()
         means[j] = columns[:, start:] @ weights
-        ess[j], errors[j] = _monte_carlo(weights, columns[:, start:], squares[:, start:], means[j])
+        ess[j], errors[j] = _monte_carlo(weights, moments[:, start:], means[j, error_row])
     return ns, means, ess, errors
 
 
 def kl_regularised(
-    objective: Array, mass: Array, columns: Array, kl: Array
+    objective: Array, mass: Array, columns: Array, kl: Array, error_row: int = 0
 ) -> tuple[Array, Array, Array, Array, Array]:
     """Exact KL-regularised optima pi proportional to pi0 exp(objective / beta) on a pool.
 
@@ -479,10 +486,11 @@ def kl_regularised(
         mass: Each output's probability under the base policy (sums to 1).
         columns: Values to average under the optimised policy, shape (k, pool).
         kl: KL budgets.
+        error_row: The column whose Monte Carlo standard error is returned.
 
     Returns:
         (beta, achieved KL, expectations of shape (len(kl), k), effective sample sizes,
-        Monte Carlo standard errors of the expectations).
+        Monte Carlo standard errors of column `error_row`'s expectations).
 
     Example:
         >>> pool = np.linspace(-3, 3, 2001)
@@ -493,7 +501,6 @@ def kl_regularised(
     """
     size = objective.shape[0]
     shifted = objective - objective[-1]
-    log_mass = np.log(mass)
     top = min(COMPRESSED_TOP, size)
     atoms, atom_mass = shifted[size - top :], mass[size - top :]
     bins = min(COMPRESSED_BINS, size - top)
@@ -524,20 +531,23 @@ def kl_regularised(
 
     means = np.empty((taus.shape[0], columns.shape[0]))
     achieved, ess = np.empty(taus.shape[0]), np.empty(taus.shape[0])
-    errors = np.empty_like(means)
-    squares = columns * columns
+    errors = np.empty(taus.shape[0])
+    moments = np.stack([columns[error_row], columns[error_row] ** 2])
+    # The outputs with tau * shifted < -cutoff together weigh less than e^-cutoff / m_top
+    # relative to the best output alone (their masses sum to < 1; m_top is the best
+    # output's mass): with cutoff = 37 - log m_top, skipping them changes every sum by
+    # less than 1e-16 relative, and large tau then touches only the top of the pool.
+    cutoff = 37.0 - math.log(mass[-1])
     for j, tau in enumerate(taus):
-        # Outputs more than 40 / tau below the best weigh < e^-40 (times a mass ratio of
-        # at most 4): skipping them is exact to double precision.
-        start = 0 if tau == 0 else int(np.searchsorted(shifted, -(40.0 + 2.0) / tau))
-        logits_j = tau * shifted[start:] + log_mass[start:]
-        peak = float(logits_j.max())
-        weights = np.exp(logits_j - peak)
+        start = 0 if tau == 0 else int(np.searchsorted(shifted, -cutoff / tau))
+        weights = np.exp(tau * shifted[start:])  # <= 1: shifted <= 0
+        weights *= mass[start:]
         total = float(weights.sum())
         weights /= total
         means[j] = columns[:, start:] @ weights
-        achieved[j] = max(0.0, tau * _dot(weights, shifted[start:]) - peak - math.log(total))
-        ess[j], errors[j] = _monte_carlo(weights, columns[:, start:], squares[:, start:], means[j])
+        # KL(pi || pi0) = tau E_pi[shifted] - log Z.
+        achieved[j] = max(0.0, tau * _dot(weights, shifted[start:]) - math.log(total))
+        ess[j], errors[j] = _monte_carlo(weights, moments[:, start:], means[j, error_row])
     beta = np.where(taus > 0, 1.0 / np.maximum(taus, 1e-300), np.inf)
     return beta, achieved, means, ess, errors
 
@@ -724,9 +734,9 @@ def goodhart(
     physical["kl_penalty"] = eta
 
     base_true = _dot(mass, true)
-    typical = weighted_quantile(true, mass, TYPICAL_QUANTILE)
+    typical = _typical_true(key, size)
     # Both optimisers work on the pool sorted by the objective; sort it once.
-    order = np.argsort(objective, kind="stable")
+    order = np.argsort(objective)
     objective, mass, true, proxy = objective[order], mass[order], true[order], proxy[order]
     cumulative = np.cumsum(mass)
     clear_rank = min(int(np.searchsorted(cumulative, CLEAR_IMPROVEMENT_QUANTILE)), size - 1)
@@ -738,10 +748,12 @@ def goodhart(
     budgets = np.append(np.linspace(0.0, KL_MAX, CURVE_POINTS), budget)
     extra: dict[str, Array] = {}
     if method == "bon":
-        ns, means, ess, errors = best_of_n(objective, mass, columns, budgets)
+        ns, means, ess, errors = best_of_n(objective, mass, columns, budgets, error_row=1)
         used = budgets.copy()
     else:
-        betas, used, means, ess, errors = kl_regularised(objective, mass, columns, budgets)
+        betas, used, means, ess, errors = kl_regularised(
+            objective, mass, columns, budgets, error_row=1
+        )
 
     # The KL penalty: each budget settles where more drift stops paying (its own path).
     curve_pick = kl_penalised_choice(used[:-1], means[:-1, 0], eta)
@@ -787,7 +799,7 @@ def goodhart(
         "kl_budget": budgets[:-1],
         "proxy_uncorrected": curve_means[:, 3],
         "effective_samples": ess[:-1],
-        "true_se": errors[:-1, 1],
+        "true_se": errors[:-1],
         **{k: v[:-1] for k, v in extra.items()},
     }
     peak = int(np.argmax(curve_means[:, 1]))
