@@ -289,7 +289,7 @@ def fit_bradley_terry(
     outer = np.einsum("ni,nj->nij", differences, differences).reshape(-1, features**2)
     prior = prior_precision * np.eye(features)
     for _ in range(NEWTON_STEPS):
-        prob = special.expit(differences @ theta.T)  # (labels, models)
+        prob = special.expit(np.stack([differences @ row for row in theta], axis=1))
         # Sums over the labels use einsum, not BLAS: a multi-threaded BLAS splits long
         # sums differently with the thread count and thrashes on a busy machine.
         residual = label_weights.T * (prob - preferred[:, None])
@@ -709,24 +709,26 @@ def goodhart(
     physical: dict[str, float | int | str] = {"kl_budget": budget}
 
     if fidelity >= 1.0:
-        scores = true[:, None]  # the perfect proxy: no error, so no disagreement either
+        scores = true[None, :]  # the perfect proxy: no error, so no disagreement either
         physical["proxy_quality"] = "perfect"
     elif proxy_kind == "learned":
-        scores = x @ _reward_models(key, fidelity, ensemble).T
+        # One matrix-vector product per member (shape: members x pool): BLAS threads a
+        # matrix-matrix product here and thrashes on a busy two-core machine.
+        scores = np.stack([x @ weights for weights in _reward_models(key, fidelity, ensemble)])
         physical["labels"] = n_labels(fidelity)
     else:
         noise_scale = NOISE_SCALE_MAX * (1.0 - fidelity) * TRUE_SD
         errors, factor = _additive_errors(key, size, tail)
-        scores = true[:, None] + noise_scale * (errors if ensemble else errors[:1]).T
+        scores = true[None, :] + noise_scale * (errors if ensemble else errors[:1])
         if noise_scale > 0:
             mass = mass * factor / _dot(mass, factor)
         physical["noise_scale"] = noise_scale
     if proxy_kind == "additive":
         physical["noise_scale"] = physical.get("noise_scale", 0.0)
-    proxy = scores[:, 0]
+    proxy = scores[0]
     objective = proxy
-    if scores.shape[1] > 1:
-        conservative = scores.mean(axis=1) - ENSEMBLE_LAMBDA * scores.std(axis=1, ddof=1)
+    if scores.shape[0] > 1:
+        conservative = scores.mean(axis=0) - ENSEMBLE_LAMBDA * scores.std(axis=0, ddof=1)
         objective = (1.0 - oversight) * proxy + oversight * conservative
     objective_base = _dot(mass, objective)
     eta = ETA_MAX * oversight * math.sqrt(_dot(mass, (objective - objective_base) ** 2))
