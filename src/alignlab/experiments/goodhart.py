@@ -15,17 +15,17 @@ Model Ensembles Help Mitigate Overoptimization"), as is RLHF's KL penalty.
 
 The world. A response is a feature vector x in R^8; the base policy samples x ~ N(0, I).
 The hidden true reward is ``R*(x) = u . x - (c / 2) (|x|^2 - 8)`` with
-u = (1, 0.6, 0.3, 0, ..., 0) and c = 0.5: near the base policy "more of u" is better, but
-returns diminish and every extreme feature costs (the true optimum is x* = u / c, 2.3
+u = (1, 0.6, 0.3, 0, ..., 0) and c = 0.6: near the base policy "more of u" is better, but
+returns diminish and every extreme feature costs (the true optimum is x* = u / c, two
 standard deviations out). The base policy's mean true reward is 0. The optimiser never
 sees R*; it sees the proxy.
 
 The proxy (option ``proxy``):
 
 - ``learned`` (default): simulated raters label pairs of base-policy samples with
-  Bradley-Terry noise, P(a preferred to b) = sigmoid(R*(a) - R*(b)), and a reward model
-  r(x) = w . x is fitted to the labels by logistic regression (Newton steps, a weak
-  Gaussian prior). A linear model is a class simpler than the truth: it learns the
+  Bradley-Terry noise, P(a preferred to b) = sigmoid((R*(a) - R*(b)) / 3), and a
+  reward model r(x) = w . x is fitted to the labels by logistic regression (Newton
+  steps, a weak Gaussian prior). A linear model is a class simpler than the truth: it learns the
   direction of improvement near the data but not that returns diminish, so it is wrong
   -- without limit -- exactly where optimisation drives the policy. ``fidelity`` f < 1
   sets the number of labels on a log scale, round(10 ** (1.5 + 2.75 f)), from 32 to
@@ -41,18 +41,23 @@ The proxy (option ``proxy``):
 
 The optimiser (option ``method``), computed exactly on a pool of base-policy samples
 (option ``pool_size``, default 2**15), so each number is an exact expectation over the
-pool rather than a noisy rollout:
+pool rather than a noisy rollout. The pool is a defensive importance sample of the base
+policy (half plain, half widened, each output carrying its probability under the base
+policy, see `_pool`), so the tail that hard optimisation reaches is well populated:
 
-- ``bon``: best-of-n. On the pool sorted by the objective, the best of n draws is the
-  i-th of N with probability (i/N)^n - ((i-1)/N)^n, so all 64 curve points are weighted
-  sums over one sort. n solves log n - (n-1)/n = KL; it is real-valued between integers,
-  where F^n is still the distribution of a maximum.
+- ``bon``: best-of-n. On the pool sorted by the objective, with F_i the cumulative mass
+  of the i lowest outputs, the best of n draws is the i-th with probability
+  F_i^n - F_(i-1)^n (for a plain pool, (i/N)^n - ((i-1)/N)^n), so all 64 curve points
+  are weighted sums over one sort. n solves log n - (n-1)/n = KL; it is real-valued
+  between integers, where F^n is still the distribution of a maximum.
 - ``rl``: the optimum of E[objective] - beta KL(pi || pi0), pi proportional to
   pi0 exp(objective / beta), with beta solved for each KL budget.
 
-The pool caps KL: no policy on N samples is more than log N nats from uniform, so near 10
-nats the optimum rests on a handful of samples. Each curve point reports its effective
-sample size, and ``pool_size`` trades speed for resolution there.
+The pool caps KL: no policy on N outputs is more than about log N nats from the base, so
+near 10 nats the optimum rests on a few dozen outputs (a handful with heavy-tailed errors
+under RL). Each curve point reports its effective sample size and the Monte Carlo
+standard error of its true reward (``true_se``); ``pool_size`` trades speed for
+resolution there.
 
 The sliders: ``pressure`` is the KL budget, 10 * pressure nats (the curve covers 64
 budgets in the same call). ``fidelity`` is the proxy's quality, as above. ``oversight``
@@ -117,8 +122,8 @@ TRUE_LINEAR = np.array([1.0, 0.6, 0.3, 0.0, 0.0, 0.0, 0.0, 0.0])
 TRUE_CURVATURE = 0.6
 """c: how fast returns diminish; every feature's extremes cost c/2 per squared unit."""
 RATER_TEMPERATURE = 3.0
-"""Bradley-Terry temperature of the simulated raters, in units of true reward: two raters
-agree on about 65% of pairs, as in real preference data."""
+"""Bradley-Terry temperature of the simulated raters, in units of true reward: a rater
+prefers the truly better response of a base-policy pair 64% of the time."""
 PRIOR_PRECISION = 1.0
 """Gaussian-prior precision (weight decay) of the reward model's weights."""
 LABELS_LOG10 = (1.5, 2.75)
