@@ -165,7 +165,7 @@ def true_reward(x: Array) -> Array:
         2.4
     """
     return np.asarray(
-        x @ TRUE_LINEAR - 0.5 * TRUE_CURVATURE * (np.einsum("ij,ij->i", x, x) - DIM),
+        _matvec(x, TRUE_LINEAR) - 0.5 * TRUE_CURVATURE * (np.einsum("ij,ij->i", x, x) - DIM),
         dtype=np.float64,
     )
 
@@ -175,13 +175,18 @@ TRUE_SD = math.sqrt(float(TRUE_LINEAR @ TRUE_LINEAR) + TRUE_CURVATURE**2 * DIM /
 
 
 def _dot(a: Array, b: Array) -> float:
-    """Dot product of two long vectors without BLAS.
-
-    A multi-threaded BLAS splits long dot products by thread count (so the bits could
-    depend on it) and, on a busy machine, spends milliseconds synchronising threads for
-    microseconds of work; einsum's own loop does neither.
-    """
+    """Dot product of two long vectors without BLAS (see `_matvec`)."""
     return float(np.einsum("i,i->", a, b))
+
+
+def _matvec(matrix: Array, vector: Array) -> Array:
+    """Matrix-vector product over the last axis, without BLAS.
+
+    Products over the pool go through einsum's own loop, not BLAS: a multi-threaded BLAS
+    splits long sums by thread count (so the bits could depend on it) and, on a busy
+    two-core machine, spends milliseconds synchronising threads for microseconds of work.
+    """
+    return np.asarray(np.einsum("...n,n->...", matrix, vector))
 
 
 def _logsumexp_rows(logits: Array) -> Array:
@@ -294,9 +299,8 @@ def fit_bradley_terry(
     outer = np.einsum("ni,nj->nij", differences, differences).reshape(-1, features**2)
     prior = prior_precision * np.eye(features)
     for _ in range(NEWTON_STEPS):
-        prob = special.expit(np.stack([differences @ row for row in theta], axis=1))
-        # Sums over the labels use einsum, not BLAS: a multi-threaded BLAS splits long
-        # sums differently with the thread count and thrashes on a busy machine.
+        prob = special.expit(np.einsum("ni,mi->nm", differences, theta))
+        # Sums over the labels use einsum, not BLAS (see `_matvec`).
         residual = label_weights.T * (prob - preferred[:, None])
         gradient = np.einsum("nm,ni->mi", residual, differences) + prior_precision * theta
         curvature = label_weights.T * prob * (1.0 - prob)
@@ -402,7 +406,7 @@ def _monte_carlo(weights: Array, moments: Array, mean: float) -> tuple[float, fl
     """
     squared = weights * weights
     total = float(squared.sum())
-    first, second = moments @ squared
+    first, second = _matvec(moments, squared)
     variance = float(second) - 2.0 * mean * float(first) + mean * mean * total
     return 1.0 / total, math.sqrt(max(variance, 0.0))
 
@@ -470,7 +474,7 @@ def best_of_n(
         below = 0.0 if start == 0 else math.exp(n * log_cdf[start - 1])
         weights = np.diff(cdf_n, prepend=below)
         weights /= weights.sum()
-        means[j] = columns[:, start:] @ weights
+        means[j] = _matvec(columns[:, start:], weights)
         ess[j], errors[j] = _monte_carlo(weights, moments[:, start:], means[j, error_row])
     return ns, means, ess, errors
 
@@ -549,7 +553,7 @@ def kl_regularised(
         weights *= mass[start:]
         total = float(weights.sum())
         weights /= total
-        means[j] = columns[:, start:] @ weights
+        means[j] = _matvec(columns[:, start:], weights)
         # KL(pi || pi0) = tau E_pi[shifted] - log Z.
         achieved[j] = max(0.0, tau * _dot(weights, shifted[start:]) - math.log(total))
         ess[j], errors[j] = _monte_carlo(weights, moments[:, start:], means[j, error_row])
@@ -717,9 +721,7 @@ def goodhart(
         scores = true[None, :]  # the perfect proxy: no error, so no disagreement either
         physical["proxy_quality"] = "perfect"
     elif proxy_kind == "learned":
-        # One matrix-vector product per member (shape: members x pool): BLAS threads a
-        # matrix-matrix product here and thrashes on a busy two-core machine.
-        scores = np.stack([x @ weights for weights in _reward_models(key, fidelity, ensemble)])
+        scores = np.einsum("mi,ni->mn", _reward_models(key, fidelity, ensemble), x)
         physical["labels"] = n_labels(fidelity)
     else:
         noise_scale = NOISE_SCALE_MAX * (1.0 - fidelity) * TRUE_SD
