@@ -153,6 +153,8 @@ WIDEN_X = 1.6
 WIDEN_ERROR = {"gaussian": 2.0, "student-t": 4.0, "lognormal": 1.6}
 """Widening of the additive errors' driving draws in the widened half of the pool."""
 NEWTON_STEPS = 25
+LABEL_BLOCK = 512
+"""Preference labels are drawn in blocks of this many (see `_label_block`)."""
 COMPRESSED_TOP, COMPRESSED_BINS = 512, 1024
 """The copy of the pool that beta is searched on (see `kl_regularised`)."""
 
@@ -313,19 +315,20 @@ def fit_bradley_terry(
     return theta
 
 
-@functools.lru_cache(maxsize=8)
-def _preference_labels(key: int) -> tuple[Array, Array, Array]:
-    """The largest label set: pair differences a - b, the raters' choices, resample counts.
+@functools.lru_cache(maxsize=64)
+def _label_block(key: int, block: int) -> tuple[Array, Array, Array]:
+    """One block of LABEL_BLOCK labels: pair differences a - b, choices, resample counts.
 
-    Each fidelity uses a prefix of it, so more fidelity means strictly more of the same
-    labels; the bootstrap counts are Poisson(1), one row per extra ensemble member.
+    Every block has its own child stream, so the first n labels are the same whatever
+    fidelity asked for them: more fidelity means strictly more of the same labels, and a
+    low fidelity draws only the blocks it uses. The bootstrap counts are Poisson(1), one
+    row per extra ensemble member.
     """
-    rng = _stream(key, 2)
-    largest = n_labels(1.0)
-    a = rng.standard_normal((largest, DIM))
-    b = rng.standard_normal((largest, DIM))
-    uniforms = rng.random(largest)
-    resamples = rng.poisson(1.0, (ENSEMBLE_EXTRA, largest)).astype(np.float64)
+    rng = np.random.default_rng([key, 2, block])
+    a = rng.standard_normal((LABEL_BLOCK, DIM))
+    b = rng.standard_normal((LABEL_BLOCK, DIM))
+    uniforms = rng.random(LABEL_BLOCK)
+    resamples = rng.poisson(1.0, (ENSEMBLE_EXTRA, LABEL_BLOCK)).astype(np.float64)
     p_prefer_a = special.expit((true_reward(a) - true_reward(b)) / RATER_TEMPERATURE)
     preferred = (uniforms < p_prefer_a).astype(np.float64)
     differences = a - b
@@ -334,17 +337,25 @@ def _preference_labels(key: int) -> tuple[Array, Array, Array]:
     return differences, preferred, resamples
 
 
+def _preference_labels(key: int, labels: int) -> tuple[Array, Array, Array]:
+    """The run's first `labels` preference labels (see `_label_block`)."""
+    blocks = [_label_block(key, k) for k in range(-(-labels // LABEL_BLOCK))]
+    differences = np.concatenate([block[0] for block in blocks])[:labels]
+    preferred = np.concatenate([block[1] for block in blocks])[:labels]
+    resamples = np.concatenate([block[2] for block in blocks], axis=1)[:, :labels]
+    return differences, preferred, resamples
+
+
 @functools.lru_cache(maxsize=64)
 def _reward_models(key: int, fidelity: float, ensemble: bool) -> Array:
     """Weights of the learned reward model (row 0) and, if asked, its bootstrap ensemble."""
-    differences, preferred, resamples = _preference_labels(key)
     labels = n_labels(fidelity)
-    differences, preferred = differences[:labels], preferred[:labels]
+    differences, preferred, resamples = _preference_labels(key, labels)
     theta = fit_bradley_terry(differences, preferred, np.ones((1, labels)), PRIOR_PRECISION)
     if ensemble:
         # Bootstrap refits start from the full-data fit, so they converge in a few steps.
         members = fit_bradley_terry(
-            differences, preferred, resamples[:, :labels], PRIOR_PRECISION, start=theta[0]
+            differences, preferred, resamples, PRIOR_PRECISION, start=theta[0]
         )
         theta = np.concatenate([theta, members])
     theta.flags.writeable = False
@@ -372,15 +383,19 @@ def _additive_errors(key: int, size: int, tail: str) -> tuple[Array, Array]:
     rng = _stream(key, 3)
     shape = (1 + ENSEMBLE_EXTRA, size)
     widen = WIDEN_ERROR[tail]
-    density = stats.t(STUDENT_T_DOF).pdf if tail == "student-t" else stats.norm.pdf
     if tail == "student-t":
         driver = rng.standard_t(STUDENT_T_DOF, shape)
     else:
         driver = rng.standard_normal(shape)
     driver[0, 1::2] *= widen
-    plain = np.asarray(density(driver[0]))
-    wide = np.asarray(density(driver[0] / widen)) / widen
-    factor = plain / (0.5 * plain + 0.5 * wide)
+    # q / p for the widened density q(z) = p(z / widen) / widen, in closed form.
+    squared = driver[0] ** 2
+    if tail == "student-t":
+        dof = STUDENT_T_DOF
+        ratio = ((1 + squared / dof) / (1 + squared / (dof * widen**2))) ** ((dof + 1) / 2)
+    else:
+        ratio = np.exp(0.5 * squared * (1 - widen**-2))
+    factor = 1.0 / (0.5 + 0.5 * ratio / widen)
     if tail == "gaussian":
         errors = driver
     elif tail == "student-t":
