@@ -322,6 +322,7 @@ def test_explanation_names_the_fall_and_its_cause() -> None:
     assert "proxy keeps rising" in falling and "reward model" in falling
     assert "does not hurt" in run(fidelity=1.0)["explanation"]
     assert "lognormal" in run(proxy="additive", tail="lognormal", pressure=1.0)["explanation"]
+    assert "KL penalty stops the optimiser" in run(oversight=1.0)["explanation"]
 
 
 def test_loop_has_every_stage_in_unit_range() -> None:

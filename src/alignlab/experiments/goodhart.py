@@ -245,9 +245,10 @@ def _pool(key: int, size: int) -> tuple[Array, Array, Array]:
 
     The pool is a defensive importance sample (Hesterberg 1995): half the outputs come
     from the base policy N(0, I), half from a widened N(0, WIDEN_X^2 I), and each carries
-    the mass p(x) / (p(x) / 2 + q(x) / 2) <= 2, normalised to sum 1. Every expectation
-    stays exact for the base policy, while the tail that hard optimisation reaches is
-    populated by thousands of outputs instead of a handful.
+    the mass p(x) / (p(x) / 2 + q(x) / 2) <= 2, normalised to sum 1. The weighted pool is
+    still a consistent stand-in for the base policy (the weights are bounded, so none
+    dominates), while the tail that hard optimisation reaches is populated by thousands of
+    outputs instead of a handful.
     """
     x = _stream(key, 1).standard_normal((size, DIM))
     x[size // 2 :] *= WIDEN_X
@@ -701,6 +702,7 @@ class _Reading:
     true_peak: float
     true_end: float
     kl_budget: float
+    kl_curve_max: float
     objective_now: float
     objective_base: float
     objective_top: float
@@ -837,6 +839,7 @@ def goodhart(
         true_peak=float(curve_means[peak, 1]),
         true_end=float(curve_means[-1, 1]),
         kl_budget=budget,
+        kl_curve_max=float(kl_curve.max()),
         objective_now=float(now_means[0]),
         objective_base=objective_base,
         objective_top=float(curve_means[:, 0].max()),
@@ -913,19 +916,39 @@ def _loop(s: _Reading, base_true: float) -> list[LoopStage]:
 
 def _explain(s: _Reading, base_true: float) -> str:
     """One or two plain sentences on what happened at this setting."""
-    scale = max(s.true_peak - base_true, 1e-12)
+    gain = s.true_peak - base_true
+    scale = max(gain, 1e-12)
     lost = s.true_peak - s.true_now
-    if s.true_peak - s.true_end <= 0.01 * scale:
+    capped = s.eta > 0 and s.kl_curve_max < KL_MAX - 0.05
+    if s.proxy_kind == "learned":
+        cause = "the reward model's errors far from the data it was fitted on"
+    else:
+        cause = f"the outputs with the largest {s.tail} measurement errors"
+    stopped = s.kl_now < s.kl_budget - 0.05
+    if gain < 0.1 * TRUE_SD:
         text = (
-            f"True reward rises with the proxy over the whole curve (to {KL_MAX:.0f} nats): "
-            f"at these settings the proxy is faithful enough that optimising it harder "
-            f"does not hurt."
+            f"True reward hardly moves from the unoptimised level ({s.true_now - base_true:+.2f}) "
+            f"while the proxy rises by {s.objective_now - s.objective_base:.2f}: the "
+            f"optimisation goes almost entirely into {cause}."
         )
+    elif s.true_peak - s.true_end <= 0.01 * scale:
+        if capped:
+            text = (
+                f"The KL penalty stops the optimiser at {s.kl_curve_max:.1f} nats, before it "
+                f"exploits {cause}, so true reward never falls along the curve."
+            )
+            stopped = False
+        else:
+            text = (
+                f"True reward rises with the proxy over the whole curve (to {KL_MAX:.0f} "
+                f"nats): at these settings the proxy is faithful enough that optimising it "
+                f"harder does not hurt."
+            )
     elif s.kl_now < 0.98 * s.kl_peak:
         text = (
             f"At KL {s.kl_now:.1f} nats true reward still rises with the proxy; it peaks at "
             f"{s.kl_peak:.1f} nats, and pushing further loses "
-            f"{s.true_peak - s.true_end:.2f} of it by {KL_MAX:.0f} nats."
+            f"{s.true_peak - s.true_end:.2f} of it by {s.kl_curve_max:.0f} nats."
         )
     elif lost <= 0.01 * scale:
         text = (
@@ -933,10 +956,6 @@ def _explain(s: _Reading, base_true: float) -> str:
             f"pressure would only raise the proxy while true reward falls."
         )
     else:
-        if s.proxy_kind == "learned":
-            cause = "the reward model's errors far from the data it was fitted on"
-        else:
-            cause = f"the outputs with the largest {s.tail} measurement errors"
         back = (
             ", back to about the unoptimised level"
             if abs(s.true_now - base_true) < 0.25 * scale
@@ -946,9 +965,14 @@ def _explain(s: _Reading, base_true: float) -> str:
             f"Past KL {s.kl_peak:.1f} nats the proxy keeps rising but true reward falls "
             f"(by {lost:.2f} here{back}): the optimiser is exploiting {cause}."
         )
-    if s.kl_now < s.kl_budget - 0.05:
+    if stopped and s.eta > 0:
         text += (
             f" The KL penalty stopped the optimiser at {s.kl_now:.1f} of its "
             f"{s.kl_budget:.1f}-nat budget."
+        )
+    if s.ess < 10:
+        text += (
+            f" Here the optimum rests on about {s.ess:.0f} outputs of the pool, so its "
+            f"numbers are noisy (see the interval)."
         )
     return text
