@@ -9,6 +9,7 @@ by the `numpy.random.Generator` it is given. Import a module as
 # Import order is registration order, which is the order users see experiments in:
 # Goodhart first, then the other failure modes as DESIGN.md lists them.
 from alignlab.experiments import (  # noqa: I001
+    goodhart,
     spec_gaming,
     rater_bias,
     goal_misgeneralization,
@@ -17,6 +18,7 @@ from alignlab.experiments import (  # noqa: I001
 
 __all__: list[str] = [
     "goal_misgeneralization",
+    "goodhart",
     "rater_bias",
     "refusal_calibration",
     "spec_gaming",
