@@ -25,8 +25,9 @@ GUARDRAIL_TYPES = ("input_filter", "output_filter", "self_critique")
 CLASSIFIER_KINDS = ("trained", "keyword")
 """Classifier kinds a filter layer may name (the offline detectors of `alignlab.detect`)."""
 
-DEFAULT_CLASSIFIER = "trained"
-"""The classifier a filter layer uses when the system file names none."""
+DEFAULT_CLASSIFIER: str | None = None
+"""The classifier kind used when the system file names none: None means the trained
+detector when it can be loaded, else the keyword baseline (the kind used is logged)."""
 
 DEFAULT_REFUSAL_MESSAGE = "I'm sorry, but I can't help with that request."
 """What a filter layer answers when it blocks a request or replaces an answer."""
@@ -44,7 +45,8 @@ class GuardrailSpec:
         type: `input_filter` (classifies the user turn; blocks with a refusal),
             `output_filter` (classifies the answer; replaces it) or `self_critique`
             (the model critiques its answer against a constitution and revises it).
-        classifier: for filters, the classifier kind (`trained` or `keyword`).
+        classifier: for filters, the classifier kind (`trained`, `keyword`; None: the
+            trained one when it loads, else the keyword baseline).
         threshold: for filters, the probability of `unsafe` at or above which it acts.
         message: for filters, the refusal text that replaces the blocked turn.
         constitution: for self-critique, the resolved path of the constitution file
@@ -52,7 +54,7 @@ class GuardrailSpec:
     """
 
     type: str
-    classifier: str = DEFAULT_CLASSIFIER
+    classifier: str | None = DEFAULT_CLASSIFIER
     threshold: float = 0.5
     message: str = DEFAULT_REFUSAL_MESSAGE
     constitution: str | None = None
@@ -83,7 +85,7 @@ class SystemSpec:
         timeout: seconds a model request may take in all, retries included.
         attempt_timeout: seconds one attempt may take before it is abandoned and retried.
         guardrails: the guardrail layers, in order.
-        refusal_detector: the detector kind that scores refusals.
+        refusal_detector: the detector kind that scores refusals (None: as `classifier`).
         path: the file the system was read from (None when built in code).
         fingerprint: a hash of everything above, so a resumed run can check it is
             resuming the same system.
@@ -99,7 +101,7 @@ class SystemSpec:
     timeout: int = 120
     attempt_timeout: int = 60
     guardrails: tuple[GuardrailSpec, ...] = ()
-    refusal_detector: str = DEFAULT_CLASSIFIER
+    refusal_detector: str | None = DEFAULT_CLASSIFIER
     path: str | None = None
 
     @property
@@ -117,7 +119,7 @@ class SystemSpec:
             str(self.attempt_timeout),
             repr([g.to_dict() for g in self.guardrails]),
             _constitution_digest(self.guardrails),
-            self.refusal_detector,
+            self.refusal_detector or "auto",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -272,7 +274,7 @@ def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | No
     scoring = _table(data, "scoring", where)
     _unknown(scoring, _SCORING_FIELDS, "scoring.", where)
     detector = _string(scoring, "refusal_detector", "scoring.", where) or DEFAULT_CLASSIFIER
-    if detector not in CLASSIFIER_KINDS:
+    if detector is not None and detector not in CLASSIFIER_KINDS:
         raise _fail(where, "scoring.refusal_detector", f"must be one of {', '.join(CLASSIFIER_KINDS)}")
 
     guardrails = _parse_guardrails(data.get("guardrails", []), where, base)
@@ -309,7 +311,7 @@ def _parse_guardrails(raw: Any, where: str, base: Path) -> tuple[GuardrailSpec, 
             raise _fail(where, f"{prefix}type", "input_filter acts before generation, so it must come before output_filter and self_critique layers")
         seen_post = seen_post or kind != "input_filter"
         classifier = _string(entry, "classifier", prefix, where) or DEFAULT_CLASSIFIER
-        if classifier not in CLASSIFIER_KINDS:
+        if classifier is not None and classifier not in CLASSIFIER_KINDS:
             raise _fail(where, f"{prefix}classifier", f"must be one of {', '.join(CLASSIFIER_KINDS)}")
         threshold = entry.get("threshold", 0.5)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
