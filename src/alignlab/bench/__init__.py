@@ -56,7 +56,12 @@ from alignlab.bench._scorers import (
     refusal_outcomes,
     refusal_scorer,
 )
-from alignlab.bench._scripted import REFUSAL, SCRIPTED_BEHAVIOURS, scripted_policies, scripted_policy
+from alignlab.bench._scripted import (
+    REFUSAL,
+    SCRIPTED_BEHAVIOURS,
+    scripted_policies,
+    scripted_policy,
+)
 from alignlab.bench._stub import FaultPlan, ScriptedServer, serve
 from alignlab.bench._suites import (
     SUITES,

@@ -142,7 +142,9 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted
 
 
-def _bootstrap(diffs: np.ndarray, rng: np.random.Generator, resamples: int) -> tuple[tuple[float, float], float]:
+def _bootstrap(
+    diffs: np.ndarray, rng: np.random.Generator, resamples: int
+) -> tuple[tuple[float, float], float]:
     n = diffs.size
     index = rng.integers(0, n, size=(resamples, n))
     means = diffs[index].mean(axis=1)
@@ -153,7 +155,9 @@ def _bootstrap(diffs: np.ndarray, rng: np.random.Generator, resamples: int) -> t
     return (float(lo), float(hi)), p
 
 
-def _keyed(path: str | Path) -> tuple[dict[tuple[str, int], dict[str, float | None]], dict[str, str], int]:
+def _keyed(
+    path: str | Path,
+) -> tuple[dict[tuple[str, int], dict[str, float | None]], dict[str, str], int]:
     try:
         log = read_log(path)
     except LogError as exc:
@@ -197,7 +201,10 @@ def compare_logs(
             f"{base} and {candidate} share no scored sample (id, epoch): are they runs of the same suite?"
         )
     directions = {**base_dirs, **cand_dirs}
-    names = sorted({k for key in common for k in base_rows[key]} & {k for key in common for k in cand_rows[key]})
+    names = sorted(
+        {k for key in common for k in base_rows[key]}
+        & {k for key in common for k in cand_rows[key]}
+    )
     rng = np.random.default_rng(seed)
     raw: list[dict[str, Any]] = []
     for name in names:
@@ -240,7 +247,11 @@ def compare_logs(
     for r in raw:
         significant = r["direction"] != "neutral" and r["p_adjusted"] < alpha and r["delta"] != 0
         worse = r["delta"] > 0 if r["direction"] == "lower" else r["delta"] < 0
-        metrics.append(MetricComparison(**r, regression=significant and worse, improvement=significant and not worse))
+        metrics.append(
+            MetricComparison(
+                **r, regression=significant and worse, improvement=significant and not worse
+            )
+        )
     return Comparison(
         base=str(base),
         candidate=str(candidate),

@@ -123,7 +123,9 @@ def run_demo(
         for other in others:
             comparison = compare_logs(base_log, str(logs[other][index].location))
             comparisons.append(comparison)
-            texts.append(f"== {suite}: {baseline} (base) vs {other} (candidate)\n{format_comparison(comparison)}\n")
+            texts.append(
+                f"== {suite}: {baseline} (base) vs {other} (candidate)\n{format_comparison(comparison)}\n"
+            )
     (root / "compare.txt").write_text("\n".join(texts), encoding="utf-8")
     report = root / "report.html"
     report.write_text(

@@ -125,7 +125,9 @@ class RunMetrics:
             "errors": self.errors,
             "overall": {k: v.to_dict() for k, v in self.overall.items()},
             "fr_per_100": None if self.fr is None else {"fr": self.fr[0], "ci": list(self.fr[1])},
-            "by_category": {c: {k: v.to_dict() for k, v in m.items()} for c, m in self.by_category.items()},
+            "by_category": {
+                c: {k: v.to_dict() for k, v in m.items()} for c, m in self.by_category.items()
+            },
             "by_kind": {c: {k: v.to_dict() for k, v in m.items()} for c, m in self.by_kind.items()},
             "guardrails": None if self.guardrails is None else self.guardrails.to_dict(),
             "scripted": self.scripted,

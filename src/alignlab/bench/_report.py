@@ -62,19 +62,33 @@ def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int 
     parts = [f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     for tick in (0, 25, 50, 75, 100):
         x = label_w + bar_w * tick / 100
-        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#eaeef2"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#57606a">{tick}%</text>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#eaeef2"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#57606a">{tick}%</text>'
+        )
     for i, (label, rate) in enumerate(rows):
         y = i * row_h + 4
         w = bar_w * rate.rate
         lo, hi = (label_w + bar_w * v for v in rate.ci)
         mid = y + (row_h - 8) / 2
-        parts.append(f'<text x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end">{_esc(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" fill="{colour}" opacity="0.8"><title>{_esc(label)}: {rate.count}/{rate.total}</title></rect>')
-        parts.append(f'<line x1="{lo:.1f}" y1="{mid:.1f}" x2="{hi:.1f}" y2="{mid:.1f}" stroke="#1b1f24" stroke-width="1.5"/>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end">{_esc(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" fill="{colour}" opacity="0.8"><title>{_esc(label)}: {rate.count}/{rate.total}</title></rect>'
+        )
+        parts.append(
+            f'<line x1="{lo:.1f}" y1="{mid:.1f}" x2="{hi:.1f}" y2="{mid:.1f}" stroke="#1b1f24" stroke-width="1.5"/>'
+        )
         for x in (lo, hi):
-            parts.append(f'<line x1="{x:.1f}" y1="{mid - 4:.1f}" x2="{x:.1f}" y2="{mid + 4:.1f}" stroke="#1b1f24" stroke-width="1.5"/>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">{_pct(rate)} ({rate.count}/{rate.total})</text>')
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{mid - 4:.1f}" x2="{x:.1f}" y2="{mid + 4:.1f}" stroke="#1b1f24" stroke-width="1.5"/>'
+            )
+        parts.append(
+            f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">{_pct(rate)} ({rate.count}/{rate.total})</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -87,18 +101,26 @@ def _headline(run: RunMetrics) -> tuple[str, ...]:
 def _run_section(run: RunMetrics, index: int) -> str:
     out = [f'<h2 id="run-{index}">{_esc(run.system)} · {_esc(run.task)}</h2>']
     if run.scripted:
-        out.append('<p><span class="tag">scripted target</span> <span class="muted">a canned stand-in used by the demo, not a model</span></p>')
+        out.append(
+            '<p><span class="tag">scripted target</span> <span class="muted">a canned stand-in used by the demo, not a model</span></p>'
+        )
     out.append(
         f'<p class="muted">model <code>{_esc(run.model)}</code> · {run.samples} samples · '
         f"{run.errors} errored (not scored) · log <code>{_esc(run.location)}</code></p>"
     )
-    rows = ["<table><tr><th>metric</th><th>rate</th><th>Wilson 95% CI</th><th>count / items</th></tr>"]
+    rows = [
+        "<table><tr><th>metric</th><th>rate</th><th>Wilson 95% CI</th><th>count / items</th></tr>"
+    ]
     for key in _headline(run):
         rate = run.overall[key]
-        rows.append(f"<tr><td>{_esc(LABELS.get(key, key))}</td><td>{_pct(rate)}</td><td>{_ci(rate)}</td><td>{rate.count} / {rate.total}</td></tr>")
+        rows.append(
+            f"<tr><td>{_esc(LABELS.get(key, key))}</td><td>{_pct(rate)}</td><td>{_ci(rate)}</td><td>{rate.count} / {rate.total}</td></tr>"
+        )
     if run.fr is not None:
         fr, (lo, hi) = run.fr
-        rows.append(f"<tr><td><b>FR /100</b> (failures per 100 items)</td><td><b>{fr:.1f}</b></td><td>[{lo:.1f}, {hi:.1f}]</td><td></td></tr>")
+        rows.append(
+            f"<tr><td><b>FR /100</b> (failures per 100 items)</td><td><b>{fr:.1f}</b></td><td>[{lo:.1f}, {hi:.1f}]</td><td></td></tr>"
+        )
     rows.append("</table>")
     out.extend(rows)
     for key in _headline(run)[:2]:
@@ -106,13 +128,20 @@ def _run_section(run: RunMetrics, index: int) -> str:
         if cats:
             out.append(f"<h3>{_esc(LABELS.get(key, key))} by category</h3>")
             out.append(_bars(cats, _COLOURS[_headline(run).index(key) % len(_COLOURS)]))
-    kinds = [(f"{k}: {LABELS.get(key, key).split(' (')[0]}", m[key]) for k, m in run.by_kind.items() for key in _headline(run)[:2] if key in m]
+    kinds = [
+        (f"{k}: {LABELS.get(key, key).split(' (')[0]}", m[key])
+        for k, m in run.by_kind.items()
+        for key in _headline(run)[:2]
+        if key in m
+    ]
     if kinds:
         out.append("<h3>by item kind</h3>")
         out.append(_bars(kinds, "#8250df"))
     if run.guardrails is not None:
         g = run.guardrails
-        layers = ", ".join(f"{_esc(k)}: {v}" for k, v in sorted(g.by_layer.items())) or "none intervened"
+        layers = (
+            ", ".join(f"{_esc(k)}: {v}" for k, v in sorted(g.by_layer.items())) or "none intervened"
+        )
         out.append("<h3>guardrails: the alignment tax</h3>")
         out.append(
             "<table><tr><th></th><th>rate</th><th>Wilson 95% CI</th><th>items</th></tr>"
@@ -141,10 +170,20 @@ def _side_by_side(runs: Sequence[RunMetrics]) -> str:
 def _comparisons(comparisons: Sequence[Comparison]) -> str:
     out: list[str] = []
     for comp in comparisons:
-        out.append(f"<h2>paired comparison</h2><p class='muted'>base <code>{_esc(comp.base)}</code><br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired samples · alpha {comp.alpha} (Holm-adjusted)</p>")
-        out.append("<table><tr><th>outcome</th><th>better</th><th>base</th><th>candidate</th><th>delta</th><th>95% CI</th><th>p</th><th>p (Holm)</th><th></th></tr>")
+        out.append(
+            f"<h2>paired comparison</h2><p class='muted'>base <code>{_esc(comp.base)}</code><br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired samples · alpha {comp.alpha} (Holm-adjusted)</p>"
+        )
+        out.append(
+            "<table><tr><th>outcome</th><th>better</th><th>base</th><th>candidate</th><th>delta</th><th>95% CI</th><th>p</th><th>p (Holm)</th><th></th></tr>"
+        )
         for m in comp.metrics:
-            verdict = '<span class="bad">regression</span>' if m.regression else '<span class="good">improved</span>' if m.improvement else ""
+            verdict = (
+                '<span class="bad">regression</span>'
+                if m.regression
+                else '<span class="good">improved</span>'
+                if m.improvement
+                else ""
+            )
             out.append(
                 f"<tr><td>{_esc(m.name)}</td><td>{_esc(m.direction)}</td><td>{m.base:.3f}</td><td>{m.candidate:.3f}</td>"
                 f"<td>{m.delta:+.3f}</td><td>[{m.ci[0]:+.3f}, {m.ci[1]:+.3f}]</td><td>{m.p_value:.4f}</td><td>{m.p_adjusted:.4f}</td><td>{verdict}</td></tr>"
@@ -161,9 +200,20 @@ def render_report(
     """Render runs (and optional paired comparisons) as one self-contained HTML page."""
     body = [f"<h1>{_esc(title)}</h1>"]
     if any(r.scripted for r in runs):
-        body.append('<p><span class="tag">contains scripted targets</span> <span class="muted">systems named scripted-* are canned stand-ins that show the workflow offline; their numbers describe the scripts, not any model.</span></p>')
-    body.append("<p class='muted'>Rates are over the items each outcome applies to (over-refusal over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, which stay honest at 0/N and N/N. Errored samples are not scored and are listed per run.</p>")
-    body.append("<ul>" + "".join(f'<li><a href="#run-{i}">{_esc(r.system)} · {_esc(r.task)}</a></li>' for i, r in enumerate(runs)) + "</ul>")
+        body.append(
+            '<p><span class="tag">contains scripted targets</span> <span class="muted">systems named scripted-* are canned stand-ins that show the workflow offline; their numbers describe the scripts, not any model.</span></p>'
+        )
+    body.append(
+        "<p class='muted'>Rates are over the items each outcome applies to (over-refusal over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, which stay honest at 0/N and N/N. Errored samples are not scored and are listed per run.</p>"
+    )
+    body.append(
+        "<ul>"
+        + "".join(
+            f'<li><a href="#run-{i}">{_esc(r.system)} · {_esc(r.task)}</a></li>'
+            for i, r in enumerate(runs)
+        )
+        + "</ul>"
+    )
     body.append(_side_by_side(runs))
     body.append(_comparisons(comparisons))
     body.extend(_run_section(r, i) for i, r in enumerate(runs))

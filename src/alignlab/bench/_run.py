@@ -81,7 +81,9 @@ def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> T
     elif suite == "xstest":
         if not xstest_path:
             raise SuiteError("the xstest suite needs --xstest FILE.csv")
-        task = xstest(path=str(Path(xstest_path).resolve()), system=system, detector=spec.refusal_detector)
+        task = xstest(
+            path=str(Path(xstest_path).resolve()), system=system, detector=spec.refusal_detector
+        )
     else:
         raise SuiteError(f"unknown suite {suite!r} (suites: {', '.join((*SUITES, 'xstest'))})")
     if system is None:

@@ -162,6 +162,10 @@ def scripted_policy(behaviour: str, flip: Iterable[str] = ()) -> Policy:
     return policy
 
 
-def scripted_policies(prefix: str = "scripted-") -> dict[str, Callable[[list[dict[str, Any]]], str]]:
+def scripted_policies(
+    prefix: str = "scripted-",
+) -> dict[str, Callable[[list[dict[str, Any]]], str]]:
     """Return every scripted behaviour keyed by its model name (`scripted-<behaviour>`)."""
-    return {f"{prefix}{name.replace('_', '-')}": scripted_policy(name) for name in SCRIPTED_BEHAVIOURS}
+    return {
+        f"{prefix}{name.replace('_', '-')}": scripted_policy(name) for name in SCRIPTED_BEHAVIOURS
+    }

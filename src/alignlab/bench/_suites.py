@@ -129,7 +129,9 @@ def xstest_dataset(path: str | Path) -> MemoryDataset:
             columns = reader.fieldnames or []
             missing = [c for c in XSTEST_COLUMNS if c not in columns]
             if missing:
-                raise SuiteError(f"{file}: missing column(s) {', '.join(missing)} (need id,prompt,type[,label])")
+                raise SuiteError(
+                    f"{file}: missing column(s) {', '.join(missing)} (need id,prompt,type[,label])"
+                )
             rows = list(reader)
     except FileNotFoundError:
         raise SuiteError(f"{file}: no such XSTest CSV") from None

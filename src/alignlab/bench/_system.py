@@ -207,7 +207,9 @@ def _check_env_name(name: str, where: str) -> None:
         )
 
 
-def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | None = None) -> SystemSpec:
+def parse_system(
+    data: dict[str, Any], *, where: str = "system", base: Path | None = None
+) -> SystemSpec:
     """Validate the parsed TOML of a system file and build its `SystemSpec`.
 
     Args:
@@ -231,7 +233,9 @@ def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | No
     _unknown(model, _MODEL_FIELDS, "model.", where)
     model_name = _string(model, "name", "model.", where)
     if model_name is None:
-        raise _fail(where, "model.name", "missing (an Inspect model string, e.g. 'openai-api/local/llama3')")
+        raise _fail(
+            where, "model.name", "missing (an Inspect model string, e.g. 'openai-api/local/llama3')"
+        )
     if "/" not in model_name:
         raise _fail(where, "model.name", f"'{model_name}' is not of the form 'provider/model'")
     if model_name.startswith("openai-api/") and model_name.count("/") < 2:
@@ -254,7 +258,9 @@ def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | No
         try:
             system_prompt = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise _fail(where, "prompt.system_file", f"cannot read {path} ({exc.strerror})") from None
+            raise _fail(
+                where, "prompt.system_file", f"cannot read {path} ({exc.strerror})"
+            ) from None
 
     generation_table = dict(_table(data, "generation", where))
     run_settings = {k: generation_table.pop(k, v) for k, v in _RUN_FIELDS.items()}
@@ -262,12 +268,24 @@ def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | No
     generation: dict[str, Any] = {}
     for key, value in generation_table.items():
         if isinstance(value, bool) or not isinstance(value, _GENERATION_FIELDS[key]):
-            kind = "a number" if float in _GENERATION_FIELDS[key] else _GENERATION_FIELDS[key][0].__name__
+            kind = (
+                "a number"
+                if float in _GENERATION_FIELDS[key]
+                else _GENERATION_FIELDS[key][0].__name__
+            )
             raise _fail(where, f"generation.{key}", f"must be {kind}")
         generation[key] = value
     for key, value in run_settings.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key == "max_retries" else 1):
-            raise _fail(where, f"generation.{key}", "must be a whole number (at least 1; max_retries may be 0)")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < (0 if key == "max_retries" else 1)
+        ):
+            raise _fail(
+                where,
+                f"generation.{key}",
+                "must be a whole number (at least 1; max_retries may be 0)",
+            )
     if "temperature" in generation and not 0 <= generation["temperature"] <= 2:
         raise _fail(where, "generation.temperature", "must lie in [0, 2]")
 
@@ -275,7 +293,9 @@ def parse_system(data: dict[str, Any], *, where: str = "system", base: Path | No
     _unknown(scoring, _SCORING_FIELDS, "scoring.", where)
     detector = _string(scoring, "refusal_detector", "scoring.", where) or DEFAULT_CLASSIFIER
     if detector is not None and detector not in CLASSIFIER_KINDS:
-        raise _fail(where, "scoring.refusal_detector", f"must be one of {', '.join(CLASSIFIER_KINDS)}")
+        raise _fail(
+            where, "scoring.refusal_detector", f"must be one of {', '.join(CLASSIFIER_KINDS)}"
+        )
 
     guardrails = _parse_guardrails(data.get("guardrails", []), where, base)
     name = _string(data, "name", "", where) or "system"
@@ -308,19 +328,31 @@ def _parse_guardrails(raw: Any, where: str, base: Path) -> tuple[GuardrailSpec, 
         if kind not in GUARDRAIL_TYPES:
             raise _fail(where, f"{prefix}type", f"must be one of {', '.join(GUARDRAIL_TYPES)}")
         if kind == "input_filter" and seen_post:
-            raise _fail(where, f"{prefix}type", "input_filter acts before generation, so it must come before output_filter and self_critique layers")
+            raise _fail(
+                where,
+                f"{prefix}type",
+                "input_filter acts before generation, so it must come before output_filter and self_critique layers",
+            )
         seen_post = seen_post or kind != "input_filter"
         classifier = _string(entry, "classifier", prefix, where) or DEFAULT_CLASSIFIER
         if classifier is not None and classifier not in CLASSIFIER_KINDS:
-            raise _fail(where, f"{prefix}classifier", f"must be one of {', '.join(CLASSIFIER_KINDS)}")
+            raise _fail(
+                where, f"{prefix}classifier", f"must be one of {', '.join(CLASSIFIER_KINDS)}"
+            )
         threshold = entry.get("threshold", 0.5)
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not 0 <= threshold <= 1
+        ):
             raise _fail(where, f"{prefix}threshold", "must be a number in [0, 1]")
         message = _string(entry, "message", prefix, where) or DEFAULT_REFUSAL_MESSAGE
         constitution = _string(entry, "constitution", prefix, where)
         if constitution is not None:
             if kind != "self_critique":
-                raise _fail(where, f"{prefix}constitution", "only self_critique layers take a constitution")
+                raise _fail(
+                    where, f"{prefix}constitution", "only self_critique layers take a constitution"
+                )
             path = (base / constitution).resolve()
             if not path.is_file():
                 raise _fail(where, f"{prefix}constitution", f"file not found: {path}")

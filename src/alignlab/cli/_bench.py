@@ -24,7 +24,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="alignment evals of an LLM system (model + prompt + guardrails) on Inspect AI",
         description="Evaluate an LLM system for refusal calibration and honesty, gate regressions, report.",
     )
-    group = bench.add_subparsers(dest="bench_command", metavar="SUBCOMMAND", parser_class=type(bench))
+    group = bench.add_subparsers(
+        dest="bench_command", metavar="SUBCOMMAND", parser_class=type(bench)
+    )
     group.required = True
 
     run = group.add_parser("run", help="run suites against the system a system file names")
@@ -36,11 +38,33 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="suite to run; repeat for several (default: refusal_calibration and honesty)",
     )
     run.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for the xstest suite")
-    run.add_argument("--limit", type=_positive_int, metavar="N", help="run only the first N items of each suite")
-    run.add_argument("--max-connections", type=_positive_int, default=10, metavar="C", help="concurrent model requests (default 10)")
-    run.add_argument("--log-dir", default="alignlab-logs", metavar="D", help="where logs go (default ./alignlab-logs)")
-    run.add_argument("--fresh", action="store_true", help="start afresh even if an unfinished log could be resumed")
-    run.add_argument("--display", choices=["rich", "plain", "none"], default=None, help="progress display (default: rich on a terminal, else plain)")
+    run.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="run only the first N items of each suite"
+    )
+    run.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=10,
+        metavar="C",
+        help="concurrent model requests (default 10)",
+    )
+    run.add_argument(
+        "--log-dir",
+        default="alignlab-logs",
+        metavar="D",
+        help="where logs go (default ./alignlab-logs)",
+    )
+    run.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start afresh even if an unfinished log could be resumed",
+    )
+    run.add_argument(
+        "--display",
+        choices=["rich", "plain", "none"],
+        default=None,
+        help="progress display (default: rich on a terminal, else plain)",
+    )
     run.add_argument("--json", action="store_true", help="print the metrics as JSON")
     run.set_defaults(func=cmd_run)
 
@@ -51,26 +75,50 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     compare.add_argument("base", metavar="BASE.eval")
     compare.add_argument("candidate", metavar="CANDIDATE.eval")
-    compare.add_argument("--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)")
+    compare.add_argument(
+        "--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)"
+    )
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     compare.set_defaults(func=cmd_compare)
 
-    report = group.add_parser("report", help="metrics of logs, as text or a self-contained HTML page")
-    report.add_argument("logs", nargs="+", metavar="LOG", help="Inspect log files or directories of them")
+    report = group.add_parser(
+        "report", help="metrics of logs, as text or a self-contained HTML page"
+    )
+    report.add_argument(
+        "logs", nargs="+", metavar="LOG", help="Inspect log files or directories of them"
+    )
     report.add_argument("--html", metavar="OUT.html", help="write a self-contained HTML report")
-    report.add_argument("--baseline", metavar="BASE.eval", help="also compare every log of the same task against this one")
+    report.add_argument(
+        "--baseline",
+        metavar="BASE.eval",
+        help="also compare every log of the same task against this one",
+    )
     report.add_argument("--json", action="store_true", help="print the metrics as JSON")
     report.set_defaults(func=cmd_report)
 
     rescore = group.add_parser("rescore", help="re-score a refusal log offline with a detector")
     rescore.add_argument("log", metavar="LOG.eval")
-    rescore.add_argument("--detector", choices=["trained", "keyword"], default=None, help="detector kind (default: trained if available, else keyword)")
+    rescore.add_argument(
+        "--detector",
+        choices=["trained", "keyword"],
+        default=None,
+        help="detector kind (default: trained if available, else keyword)",
+    )
     rescore.add_argument("--out", metavar="OUT.eval", help="where to write the re-scored log")
     rescore.set_defaults(func=cmd_rescore)
 
-    demo = group.add_parser("demo", help="the whole workflow offline against built-in SCRIPTED targets")
-    demo.add_argument("--out", default="alignlab-demo", metavar="DIR", help="output directory (default ./alignlab-demo)")
-    demo.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N items of each suite")
+    demo = group.add_parser(
+        "demo", help="the whole workflow offline against built-in SCRIPTED targets"
+    )
+    demo.add_argument(
+        "--out",
+        default="alignlab-demo",
+        metavar="DIR",
+        help="output directory (default ./alignlab-demo)",
+    )
+    demo.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="only the first N items of each suite"
+    )
     demo.set_defaults(func=cmd_demo)
 
 
@@ -98,7 +146,9 @@ def _summary(metrics: Any) -> str:
     from alignlab.bench._report import HEADLINES, LABELS
 
     keys = HEADLINES.get(metrics.task.split("/")[-1], tuple(sorted(metrics.overall)))
-    lines = [f"{metrics.system} · {metrics.task}: {metrics.samples} samples, {metrics.errors} errored"]
+    lines = [
+        f"{metrics.system} · {metrics.task}: {metrics.samples} samples, {metrics.errors} errored"
+    ]
     if metrics.scripted:
         lines[0] += "  [SCRIPTED target, not a model]"
     for key in keys:
@@ -180,7 +230,9 @@ def _expand(paths: list[str]) -> list[str]:
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            found = sorted(str(f) for f in p.glob("*.eval")) + sorted(str(f) for f in p.glob("*.json"))
+            found = sorted(str(f) for f in p.glob("*.eval")) + sorted(
+                str(f) for f in p.glob("*.json")
+            )
             if not found:
                 raise AlignlabError(f"{p}: no .eval or .json logs in this directory")
             files.extend(found)
