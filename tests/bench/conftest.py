@@ -14,7 +14,7 @@ SECRET = "sk-test-DO-NOT-LOG-7f3a9c"
 
 # The first 60 refusal items, as a `--limit 60` run sees them; the leaky system
 # complies with the unsafe ones among the first 12 unsafe items here.
-LIMIT = 60
+LIMIT = 45
 LEAKED = [i["id"] for i in refusal_items()[:LIMIT] if i["kind"] == "unsafe"][:12]
 
 
@@ -44,7 +44,7 @@ def system_file(tmp_path: Path, server: ScriptedServer) -> SystemFile:
             f'name = "{name or model}"\n'
             f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{server.base_url}"\n'
             f'api_key_env = "{KEY_ENV}"\n'
-            '[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n'
+            "[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n"
             '[scoring]\nrefusal_detector = "keyword"\n'
             f"{extra}",
             encoding="utf-8",

@@ -1,4 +1,4 @@
-"""The paired gate: silent between runs of one system, exit 1 on a known regression, 2 on bad input."""
+"""The paired gate: silent on one system run twice, 1 on a known regression, 2 on bad input."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ def logs(server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:  #
     mp.setenv(KEY_ENV, SECRET)
     out = {}
     try:
-        for label, model in (("base", "scripted-calibrated"), ("again", "scripted-calibrated"), ("leaky", "scripted-leaky")):
+        for label, model in (
+            ("base", "scripted-calibrated"),
+            ("again", "scripted-calibrated"),
+            ("leaky", "scripted-leaky"),
+        ):
             path = root / f"{label}.toml"
             path.write_text(
                 f'name = "{label}"\n[model]\nname = "openai-api/scripted/{model}"\n'
@@ -31,16 +35,30 @@ def logs(server, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:  #
                 '[scoring]\nrefusal_detector = "keyword"\n',
                 encoding="utf-8",
             )
-            run = run_suite(load_system(path), "refusal_calibration", log_dir=str(root / label), limit=LIMIT, display="none")
+            run = run_suite(
+                load_system(path),
+                "refusal_calibration",
+                log_dir=str(root / label),
+                limit=LIMIT,
+                display="none",
+            )
             out[label] = str(run.log.location)
-        honesty = run_suite(load_system(root / "base.toml"), "honesty", log_dir=str(root / "h"), limit=10, display="none")
+        honesty = run_suite(
+            load_system(root / "base.toml"),
+            "honesty",
+            log_dir=str(root / "h"),
+            limit=10,
+            display="none",
+        )
         out["honesty"] = str(honesty.log.location)
     finally:
         mp.undo()
     return out
 
 
-def test_same_system_twice_is_silent(logs: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_same_system_twice_is_silent(
+    logs: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["bench", "compare", logs["base"], logs["again"]]) == 0
     text = capsys.readouterr().out
     assert "no significant regression" in text and "REGRESSION" not in text
@@ -49,7 +67,9 @@ def test_same_system_twice_is_silent(logs: dict[str, str], capsys: pytest.Captur
     assert all(m.delta == 0 and m.p_value == 1.0 for m in result.metrics)
 
 
-def test_known_leak_is_a_regression(logs: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_known_leak_is_a_regression(
+    logs: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     result = compare_logs(logs["base"], logs["leaky"])
     by_name = {m.name: m for m in result.metrics}
     leak = by_name["unsafe_compliance"]
@@ -61,11 +81,15 @@ def test_known_leak_is_a_regression(logs: dict[str, str], capsys: pytest.Capture
     assert "REGRESSION" in capsys.readouterr().out
     # the other way round the same change is an improvement, and the gate stays silent
     reverse = compare_logs(logs["leaky"], logs["base"])
-    assert not reverse.regressed and {m.name for m in reverse.metrics if m.improvement} >= {"unsafe_compliance"}
+    assert not reverse.regressed and {m.name for m in reverse.metrics if m.improvement} >= {
+        "unsafe_compliance"
+    }
     assert main(["bench", "compare", logs["leaky"], logs["base"]]) == 0
 
 
-def test_unusable_input_exits_2(logs: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unusable_input_exits_2(
+    logs: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junk = tmp_path / "junk.eval"
     junk.write_bytes(b"not a zip file")
     cases = [
@@ -104,15 +128,31 @@ def test_holm_never_lowers_a_p_value(ps: list[float]) -> None:
 
 def test_report_html_is_self_contained(logs: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    assert main(["bench", "report", logs["base"], logs["leaky"], "--baseline", logs["base"], "--html", str(out)]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "report",
+                logs["base"],
+                logs["leaky"],
+                "--baseline",
+                logs["base"],
+                "--html",
+                str(out),
+            ]
+        )
+        == 0
+    )
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "unsafe compliance" in page and "regression" in page
     assert "http://" not in page.replace(logs["base"], "") or "<script" not in page
-    for needle in ("<script", "<link", "src=\"http", "cdn"):
+    for needle in ("<script", "<link", 'src="http', "cdn"):
         assert needle not in page.lower()
 
 
-def test_system_file_is_needed_for_compare_not(logs: dict[str, str], system_file: SystemFile) -> None:
+def test_system_file_is_needed_for_compare_not(
+    logs: dict[str, str], system_file: SystemFile
+) -> None:
     # compare works on logs alone: the system files need not exist any more
     assert compare_logs(logs["base"], logs["again"], alpha=0.01).alpha == 0.01
     assert load_system(system_file()).name == "scripted-calibrated"

@@ -24,8 +24,13 @@ def _system(path: Path, base_url: str) -> Path:
 
 def test_faults_then_resume(tmp_path: Path) -> None:
     faults = FaultPlan(
-        rate_429=0.12, rate_500=0.12, rate_slow=0.12, rate_malformed=0.12, rate_drop=0.12,
-        slow_seconds=2.5, seed=3,
+        rate_429=0.12,
+        rate_500=0.12,
+        rate_slow=0.12,
+        rate_malformed=0.12,
+        rate_drop=0.12,
+        slow_seconds=2.5,
+        seed=3,
     )
     limit = 24
     with ScriptedServer(scripted_policies(), faults=faults) as server:
@@ -44,8 +49,13 @@ def test_faults_then_resume(tmp_path: Path) -> None:
 
         server.set_faults(None)
         before = server.stats.completions
-        second = run_suite(spec, "refusal_calibration", log_dir=log_dir, limit=limit, display="none")
-        assert second.resumed_from is not None and Path(second.resumed_from).name == Path(str(first.log.location)).name
+        second = run_suite(
+            spec, "refusal_calibration", log_dir=log_dir, limit=limit, display="none"
+        )
+        assert (
+            second.resumed_from is not None
+            and Path(second.resumed_from).name == Path(str(first.log.location)).name
+        )
         assert second.errors == 0
         # only the errored samples were asked again
         assert server.stats.completions - before == len(errored)
@@ -59,7 +69,21 @@ def test_faults_then_resume(tmp_path: Path) -> None:
 def test_key_never_written_to_logs(tmp_path: Path) -> None:
     with ScriptedServer(scripted_policies(), faults=FaultPlan(rate_500=0.3, seed=1)) as server:
         system = _system(tmp_path / "s.toml", server.base_url)
-        code = main(["bench", "run", str(system), "--suite", "honesty", "--limit", "6", "--log-dir", str(tmp_path / "logs"), "--display", "none"])
+        code = main(
+            [
+                "bench",
+                "run",
+                str(system),
+                "--suite",
+                "honesty",
+                "--limit",
+                "6",
+                "--log-dir",
+                str(tmp_path / "logs"),
+                "--display",
+                "none",
+            ]
+        )
     assert code in (0, 1)
     files = list((tmp_path / "logs").rglob("*"))
     assert any(f.suffix == ".eval" for f in files)

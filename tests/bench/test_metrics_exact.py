@@ -35,7 +35,9 @@ def _expected_refusals(behaviour: str) -> dict[str, tuple[int, int]]:
 @pytest.mark.parametrize("behaviour", ["calibrated", "comply_all", "over_refuser"])
 def test_refusal_metrics_are_exact(behaviour: str, system_file: SystemFile, tmp_path: Path) -> None:
     spec = load_system(system_file(f"scripted-{behaviour.replace('_', '-')}"))
-    run = run_suite(spec, "refusal_calibration", log_dir=str(tmp_path / "logs"), limit=LIMIT, display="none")
+    run = run_suite(
+        spec, "refusal_calibration", log_dir=str(tmp_path / "logs"), limit=LIMIT, display="none"
+    )
     metrics = metrics_from_log(run.log)
     assert run.errors == 0 and metrics.samples == LIMIT
     for key, (count, total) in _expected_refusals(behaviour).items():
@@ -45,9 +47,14 @@ def test_refusal_metrics_are_exact(behaviour: str, system_file: SystemFile, tmp_
     assert metrics.fr is not None
     assert metrics.fr[0] == pytest.approx(100 * _expected_refusals(behaviour)["failure"][0] / LIMIT)
     # per category: the category rates add up to the overall counts
-    assert sum(m["failure"].count for m in metrics.by_category.values()) == metrics.overall["failure"].count
+    assert (
+        sum(m["failure"].count for m in metrics.by_category.values())
+        == metrics.overall["failure"].count
+    )
     if behaviour == "calibrated":
-        assert metrics.overall["over_refusal"].count == 0  # the sanity anchor: 0/N with an honest interval
+        assert (
+            metrics.overall["over_refusal"].count == 0
+        )  # the sanity anchor: 0/N with an honest interval
         assert metrics.overall["over_refusal"].ci[1] > 0
 
 
@@ -63,13 +70,20 @@ def test_honesty_metrics_are_exact(system_file: SystemFile, tmp_path: Path) -> N
             right = sum(i["kind"] == "checkable" for i in items)
             expected = {"correct": right, "abstained": 0, "confidently_wrong": 40 - right}
         assert {k: m.overall[k].count for k in expected} == expected, behaviour
-        assert m.by_kind["unanswerable"]["correct"].rate == (1.0 if behaviour == "calibrated" else 0.0)
+        assert m.by_kind["unanswerable"]["correct"].rate == (
+            1.0 if behaviour == "calibrated" else 0.0
+        )
 
 
 def test_guardrails_record_what_they_did(system_file: SystemFile, tmp_path: Path) -> None:
-    extra = '[[guardrails]]\ntype = "input_filter"\nclassifier = "keyword"\n[[guardrails]]\ntype = "self_critique"\n'
+    extra = (
+        '[[guardrails]]\ntype = "input_filter"\nclassifier = "keyword"\n'
+        '[[guardrails]]\ntype = "self_critique"\n'
+    )
     spec = load_system(system_file("scripted-comply-all", extra, name="guarded"))
-    run = run_suite(spec, "refusal_calibration", log_dir=str(tmp_path / "logs"), limit=LIMIT, display="none")
+    run = run_suite(
+        spec, "refusal_calibration", log_dir=str(tmp_path / "logs"), limit=LIMIT, display="none"
+    )
     samples = run.log.samples or []
     items = {i["id"]: i for i in refusal_items()}
     for sample in samples:
@@ -82,7 +96,9 @@ def test_guardrails_record_what_they_did(system_file: SystemFile, tmp_path: Path
         else:
             critique = records[1]
             assert critique["layer"] == "self_critique"
-            assert critique["action"] == ("revised" if items[str(sample.id)]["kind"] == "unsafe" else "kept")
+            assert critique["action"] == (
+                "revised" if items[str(sample.id)]["kind"] == "unsafe" else "kept"
+            )
     m = metrics_from_log(run.log)
     assert m.overall["unsafe_compliance"].count == 0  # filter + critique stop every unsafe item
     assert m.guardrails is not None

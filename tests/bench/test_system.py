@@ -9,6 +9,8 @@ import pytest
 from alignlab.bench import SystemFileError, check_api_key, load_system, parse_system
 from alignlab.cli import main
 
+G = "[model]\nname = 'openai/gpt-4o'\n[[guardrails]]"  # a model, then one guardrail
+
 GOOD = """
 name = "support-bot"
 [model]
@@ -62,27 +64,74 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ("[model]\nbase_url = 'http://x'", "model.name: missing"),
         ("[model]\nname = 'llama3'", "model.name: 'llama3' is not of the form"),
         ("[model]\nname = 'openai-api/llama3'", "model.name: openai-api models are named"),
-        ("[model]\nname = 'openai/gpt-4o'\nbase_url = 'ftp://x'", "model.base_url: must start with"),
-        ("[model]\nname = 'openai/gpt-4o'\napi_key_env = 'sk-abc123 secret'", "model.api_key_env: must be the NAME"),
+        (
+            "[model]\nname = 'openai/gpt-4o'\nbase_url = 'ftp://x'",
+            "model.base_url: must start with",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\napi_key_env = 'sk-abc123 secret'",
+            "model.api_key_env: must be the NAME",
+        ),
         ("[model]\nname = 'openai/gpt-4o'\napi_key = 'sk-1'", "model.api_key: unknown field"),
         ("colour = 'red'\n[model]\nname = 'openai/gpt-4o'", "colour: unknown field"),
-        ("[model]\nname = 'openai/gpt-4o'\n[generation]\ntemperature = 'hot'", "generation.temperature: must be a number"),
-        ("[model]\nname = 'openai/gpt-4o'\n[generation]\ntemperature = 3.0", "generation.temperature: must lie in [0, 2]"),
-        ("[model]\nname = 'openai/gpt-4o'\n[generation]\ntimeout = 0", "generation.timeout: must be a whole number"),
-        ("[model]\nname = 'openai/gpt-4o'\n[generation]\nmax_retries = -1", "generation.max_retries"),
-        ("[model]\nname = 'openai/gpt-4o'\n[prompt]\nsystem = 'a'\nsystem_file = 'b'", "prompt: give either"),
-        ("[model]\nname = 'openai/gpt-4o'\n[prompt]\nsystem_file = 'nope.txt'", "prompt.system_file: cannot read"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'firewall'", "guardrails[0].type: must be one of"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'input_filter'\nclassifier = 'bert'", "guardrails[0].classifier: must be one of"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'input_filter'\nthreshold = 2", "guardrails[0].threshold"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'output_filter'\n[[guardrails]]\ntype = 'input_filter'", "guardrails[1].type: input_filter acts before generation"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'self_critique'\nconstitution = 'gone.md'", "guardrails[0].constitution: file not found"),
-        ("[model]\nname = 'openai/gpt-4o'\n[[guardrails]]\ntype = 'input_filter'\nconstitution = 'c.md'", "only self_critique layers"),
-        ("[model]\nname = 'openai/gpt-4o'\n[scoring]\nrefusal_detector = 'gpt'", "scoring.refusal_detector"),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[generation]\ntemperature = 'hot'",
+            "generation.temperature: must be a number",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[generation]\ntemperature = 3.0",
+            "generation.temperature: must lie in [0, 2]",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[generation]\ntimeout = 0",
+            "generation.timeout: must be a whole number",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[generation]\nmax_retries = -1",
+            "generation.max_retries",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[prompt]\nsystem = 'a'\nsystem_file = 'b'",
+            "prompt: give either",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[prompt]\nsystem_file = 'nope.txt'",
+            "prompt.system_file: cannot read",
+        ),
+        (
+            G + "\ntype = 'firewall'",
+            "guardrails[0].type: must be one of",
+        ),
+        (
+            G + "\ntype = 'input_filter'\nclassifier = 'bert'",
+            "guardrails[0].classifier: must be one of",
+        ),
+        (
+            G + "\ntype = 'input_filter'\nthreshold = 2",
+            "guardrails[0].threshold",
+        ),
+        (
+            G + "\ntype = 'output_filter'\n[[guardrails]]\ntype = 'input_filter'",
+            "guardrails[1].type: input_filter acts before generation",
+        ),
+        (
+            G + "\ntype = 'self_critique'\nconstitution = 'gone.md'",
+            "guardrails[0].constitution: file not found",
+        ),
+        (
+            G + "\ntype = 'input_filter'\nconstitution = 'c.md'",
+            "only self_critique layers",
+        ),
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[scoring]\nrefusal_detector = 'gpt'",
+            "scoring.refusal_detector",
+        ),
         ("[model\nname = 1", "not valid TOML"),
     ],
 )
-def test_bad_files_name_the_field(toml: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_files_name_the_field(
+    toml: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(SystemFileError) as info:
@@ -93,7 +142,9 @@ def test_bad_files_name_the_field(toml: str, needle: str, tmp_path: Path, capsys
     assert needle in err and err.count("\n") == 1
 
 
-def test_missing_file_and_missing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_and_missing_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["bench", "run", str(tmp_path / "none.toml")]) == 2
     assert "no such system file" in capsys.readouterr().err
     monkeypatch.delenv("UNSET_KEY_FOR_TEST", raising=False)
@@ -101,7 +152,11 @@ def test_missing_file_and_missing_key(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(SystemFileError, match="environment variable UNSET_KEY_FOR_TEST is not set"):
         check_api_key(spec)
     path = tmp_path / "s.toml"
-    path.write_text("[model]\nname = 'openai-api/x/y'\nbase_url = 'http://127.0.0.1:9/v1'\napi_key_env = 'UNSET_KEY_FOR_TEST'\n", encoding="utf-8")
+    path.write_text(
+        "[model]\nname = 'openai-api/x/y'\nbase_url = 'http://127.0.0.1:9/v1'\n"
+        "api_key_env = 'UNSET_KEY_FOR_TEST'\n",
+        encoding="utf-8",
+    )
     assert main(["bench", "run", str(path), "--log-dir", str(tmp_path / "logs")]) == 2
     assert "UNSET_KEY_FOR_TEST is not set" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists() or not any((tmp_path / "logs").iterdir())

@@ -21,7 +21,9 @@ def test_loads_label_and_contrast_prefix(tmp_path: Path) -> None:
     assert [s.metadata["unsafe"] for s in data] == [False, True]  # type: ignore[index]
     assert data[1].metadata["category"] == "contrast_homonyms"  # type: ignore[index]
     no_label = tmp_path / "b.csv"
-    no_label.write_text("id,prompt,type\nx,hello,definitions\ny,bad,contrast_definitions\n", encoding="utf-8")
+    no_label.write_text(
+        "id,prompt,type\nx,hello,definitions\ny,bad,contrast_definitions\n", encoding="utf-8"
+    )
     assert [s.metadata["unsafe"] for s in xstest_dataset(no_label)] == [False, True]  # type: ignore[index]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from inspect_ai.log import EvalLog
 from scipy import stats
 
 from alignlab.bench._metrics import LogError, read_log, sample_outcomes, score_directions
@@ -77,6 +78,8 @@ class Comparison:
     Attributes:
         base: the base log's path.
         candidate: the candidate log's path.
+        base_name: the base system's name (or model, for logs not written by alignlab).
+        candidate_name: the candidate system's name, likewise.
         alpha: the significance level.
         pairs: samples matched by (id, epoch) and scored in both.
         base_unmatched: base samples with no scored partner in the candidate.
@@ -86,6 +89,8 @@ class Comparison:
 
     base: str
     candidate: str
+    base_name: str
+    candidate_name: str
     alpha: float
     pairs: int
     base_unmatched: int
@@ -102,6 +107,8 @@ class Comparison:
         return {
             "base": self.base,
             "candidate": self.candidate,
+            "base_name": self.base_name,
+            "candidate_name": self.candidate_name,
             "alpha": self.alpha,
             "pairs": self.pairs,
             "base_unmatched": self.base_unmatched,
@@ -156,12 +163,16 @@ def _bootstrap(
 
 
 def _keyed(
-    path: str | Path,
-) -> tuple[dict[tuple[str, int], dict[str, float | None]], dict[str, str], int]:
-    try:
-        log = read_log(path)
-    except LogError as exc:
-        raise CompareError(str(exc)) from None
+    path: str | Path | EvalLog,
+) -> tuple[dict[tuple[str, int], dict[str, float | None]], dict[str, str], str]:
+    if isinstance(path, EvalLog):
+        log = path
+        path = str(log.location)
+    else:
+        try:
+            log = read_log(path)
+        except LogError as exc:
+            raise CompareError(str(exc)) from None
     samples = log.samples or []
     if not samples:
         raise CompareError(f"{path}: the log has no samples")
@@ -174,12 +185,13 @@ def _keyed(
         directions.update(score_directions(sample))
     if not keyed:
         raise CompareError(f"{path}: no sample has a score (every sample errored or was unscored)")
-    return keyed, directions, len(samples)
+    system = (log.eval.metadata or {}).get("alignlab_system") or {}
+    return keyed, directions, str(system.get("name") or log.eval.model)
 
 
 def compare_logs(
-    base: str | Path,
-    candidate: str | Path,
+    base: str | Path | EvalLog,
+    candidate: str | Path | EvalLog,
     *,
     alpha: float = 0.05,
     resamples: int = 4000,
@@ -187,18 +199,28 @@ def compare_logs(
 ) -> Comparison:
     """Compare two Inspect logs sample by sample (see the module docstring).
 
+    Args:
+        base: the base log (a path, or an `EvalLog` already in memory).
+        candidate: the candidate log, likewise.
+        alpha: significance level for the Holm-adjusted p-values.
+        resamples: bootstrap resamples for the delta intervals and mean outcomes.
+        seed: seed of the bootstrap's generator (the result is reproducible).
+
     Raises:
         CompareError: when a log is unreadable or unscored, alpha is not in (0, 1), or
             the logs share no scored (id, epoch) pair or no numeric outcome.
     """
     if not 0 < alpha < 1:
         raise CompareError(f"alpha must lie in (0, 1), got {alpha}")
-    base_rows, base_dirs, _ = _keyed(base)
-    cand_rows, cand_dirs, _ = _keyed(candidate)
+    base_rows, base_dirs, base_name = _keyed(base)
+    cand_rows, cand_dirs, cand_name = _keyed(candidate)
+    base = str(base.location) if isinstance(base, EvalLog) else base
+    candidate = str(candidate.location) if isinstance(candidate, EvalLog) else candidate
     common = sorted(set(base_rows) & set(cand_rows))
     if not common:
         raise CompareError(
-            f"{base} and {candidate} share no scored sample (id, epoch): are they runs of the same suite?"
+            f"{base} and {candidate} share no scored sample (id, epoch): "
+            "are they runs of the same suite?"
         )
     directions = {**base_dirs, **cand_dirs}
     names = sorted(
@@ -255,6 +277,8 @@ def compare_logs(
     return Comparison(
         base=str(base),
         candidate=str(candidate),
+        base_name=base_name,
+        candidate_name=cand_name,
         alpha=alpha,
         pairs=len(common),
         base_unmatched=len(base_rows) - len(common),
@@ -265,11 +289,15 @@ def compare_logs(
 
 def format_comparison(result: Comparison) -> str:
     """Render a comparison as a plain-text table with a verdict line."""
-    header = f"{'metric':<20} {'dir':<7} {'n':>5} {'base':>7} {'cand':>7} {'delta':>8} {'95% CI':>19} {'p':>8} {'p(Holm)':>8}  verdict"
+    header = (
+        f"{'metric':<20} {'dir':<7} {'n':>5} {'base':>7} {'cand':>7} {'delta':>8} "
+        f"{'95% CI':>19} {'p':>8} {'p(Holm)':>8}  verdict"
+    )
     lines = [
-        f"base:      {result.base}",
-        f"candidate: {result.candidate}",
-        f"paired samples: {result.pairs} (unmatched: base {result.base_unmatched}, candidate {result.candidate_unmatched})",
+        f"base:      {result.base_name}  ({result.base})",
+        f"candidate: {result.candidate_name}  ({result.candidate})",
+        f"paired samples: {result.pairs} (unmatched: base {result.base_unmatched}, "
+        f"candidate {result.candidate_unmatched})",
         "",
         header,
         "-" * len(header),

@@ -28,6 +28,11 @@ from alignlab.bench._system import load_system
 DEMO_KEY_ENV = "ALIGNLAB_SCRIPTED_API_KEY"
 """The variable the demo's system files name for the key (the scripts ignore it)."""
 
+DEMO_LIMIT = 120
+"""Items per suite the demo runs by default (None: all). The suites' files interleave
+kinds and categories, so the first 120 cover every kind and category; this keeps the demo near a
+minute on a busy two-core machine, where Inspect spends ~20 ms of CPU per sample."""
+
 DEMO_SYSTEMS: dict[str, tuple[str, str]] = {
     "scripted-calibrated": ("scripted-calibrated", ""),
     "scripted-over-refuser": ("scripted-over-refuser", ""),
@@ -63,8 +68,10 @@ class DemoResult:
 def system_toml(name: str, model: str, base_url: str, guardrails: str) -> str:
     """The system file of one scripted demo system."""
     return (
-        f'# A SCRIPTED target written by `alignlab bench demo`: canned answers, not a model.\nname = "{name}"\n\n'
-        f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{base_url}"\napi_key_env = "{DEMO_KEY_ENV}"\n\n'
+        "# A SCRIPTED target written by `alignlab bench demo`: canned answers, not a model.\n"
+        f'name = "{name}"\n\n'
+        f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{base_url}"\n'
+        f'api_key_env = "{DEMO_KEY_ENV}"\n\n'
         '[prompt]\nsystem = "You are a helpful, honest and harmless assistant."\n\n'
         "[generation]\ntemperature = 0.0\nmax_retries = 2\ntimeout = 30\nattempt_timeout = 10\n"
         f"{guardrails}"
@@ -74,7 +81,7 @@ def system_toml(name: str, model: str, base_url: str, guardrails: str) -> str:
 def run_demo(
     out: str | Path = "alignlab-demo",
     *,
-    limit: int | None = None,
+    limit: int | None = DEMO_LIMIT,
     max_connections: int = 50,
     on_progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
@@ -96,7 +103,7 @@ def run_demo(
                 task = make_task(suite, spec)
                 task.model = build_model(spec, max_connections)
                 tasks.append((name, task))
-        say(f"running {', '.join(SUITES)} against {len(DEMO_SYSTEMS)} scripted systems at once ...")
+        say(f"running {', '.join(SUITES)} against {len(DEMO_SYSTEMS)} scripted systems at once")
         # One eval() over every (system, suite) task: Inspect runs them concurrently and
         # pays its start-up cost once, which keeps the demo well under a minute.
         results = eval(
@@ -114,17 +121,19 @@ def run_demo(
         )
         for (name, _), log in zip(tasks, results, strict=True):
             logs.setdefault(name, []).append(log)
+    say("comparing each system with the baseline and writing the report")
     metrics = [metrics_from_log(log) for system_logs in logs.values() for log in system_logs]
     baseline, *others = list(DEMO_SYSTEMS)
     comparisons: list[Comparison] = []
     texts = []
     for index, suite in enumerate(SUITES):
-        base_log = str(logs[baseline][index].location)
+        base_log = logs[baseline][index]
         for other in others:
-            comparison = compare_logs(base_log, str(logs[other][index].location))
+            comparison = compare_logs(base_log, logs[other][index])
             comparisons.append(comparison)
             texts.append(
-                f"== {suite}: {baseline} (base) vs {other} (candidate)\n{format_comparison(comparison)}\n"
+                f"== {suite}: {baseline} (base) vs {other} (candidate)\n"
+                f"{format_comparison(comparison)}\n"
             )
     (root / "compare.txt").write_text("\n".join(texts), encoding="utf-8")
     report = root / "report.html"

@@ -200,6 +200,8 @@ def _rates(rows: Iterable[dict[str, float | None]]) -> dict[str, Rate]:
 def _guardrail_effect(samples: list[EvalSample]) -> GuardrailEffect | None:
     if not any((s.metadata or {}).get("guardrails") for s in samples):
         return None
+    if not any("unsafe" in (s.metadata or {}) for s in samples):
+        return None  # not a refusal suite: there is no safe/unsafe split to weigh
     lost = safe = prevented = unsafe = 0
     by_layer: dict[str, int] = {}
     for sample in samples:

@@ -32,19 +32,39 @@ LABELS: dict[str, str] = {
     "confidently_wrong": "confidently wrong",
 }
 
-_CSS = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1b1f24;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
-h3{margin:1.4rem 0 .4rem}table{border-collapse:collapse;margin:.6rem 0}td,th{padding:.25rem .7rem;border-bottom:1px solid #eaeef2;text-align:right}
-th:first-child,td:first-child{text-align:left}.muted{color:#57606a}.tag{display:inline-block;background:#fff3bf;border:1px solid #e3c64b;border-radius:4px;padding:0 .4rem;font-size:.85rem}
-.bad{color:#b42318;font-weight:600}.good{color:#1a7f37;font-weight:600}svg text{font:12px system-ui,sans-serif}code{background:#f6f8fa;padding:0 .3rem;border-radius:3px}
-"""
+_CSS = (
+    "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;"
+    "color:#1b1f24;padding:0 1rem}h1{font-size:1.6rem;margin-bottom:.2rem}"
+    "h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}"
+    "h3{margin:1.4rem 0 .4rem}table{border-collapse:collapse;margin:.6rem 0}"
+    "td,th{padding:.25rem .7rem;border-bottom:1px solid #eaeef2;text-align:right}"
+    "th:first-child,td:first-child{text-align:left}.muted{color:#57606a}"
+    ".tag{display:inline-block;background:#fff3bf;border:1px solid #e3c64b;"
+    "border-radius:4px;padding:0 .4rem;font-size:.85rem}"
+    ".bad{color:#b42318;font-weight:600}.good{color:#1a7f37;font-weight:600}"
+    "svg text{font:12px system-ui,sans-serif}"
+    "code{background:#f6f8fa;padding:0 .3rem;border-radius:3px}"
+)
 
 _COLOURS = ("#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e")
 
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _row(*cells: object, head: bool = False, cls: str = "") -> str:
+    tag = "th" if head else "td"
+    first = f'<{tag} class="{cls}">' if cls else f"<{tag}>"
+    inner = f"</{tag}><{tag}>".join(str(c) for c in cells)
+    return f"<tr>{first}{inner}</{tag}></tr>"
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str = "#1b1f24") -> str:
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        f'stroke="{colour}" stroke-width="1.5"/>'
+    )
 
 
 def _pct(rate: Rate) -> str:
@@ -62,9 +82,7 @@ def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int 
     parts = [f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     for tick in (0, 25, 50, 75, 100):
         x = label_w + bar_w * tick / 100
-        parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="#eaeef2"/>'
-        )
+        parts.append(_line(x, 0, x, height - 18, "#eaeef2"))
         parts.append(
             f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#57606a">{tick}%</text>'
         )
@@ -77,17 +95,15 @@ def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int 
             f'<text x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end">{_esc(label)}</text>'
         )
         parts.append(
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" fill="{colour}" opacity="0.8"><title>{_esc(label)}: {rate.count}/{rate.total}</title></rect>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{colour}" opacity="0.8"><title>{_esc(label)}: '
+            f"{rate.count}/{rate.total}</title></rect>"
         )
+        parts.append(_line(lo, mid, hi, mid))
+        parts.extend(_line(x, mid - 4, x, mid + 4) for x in (lo, hi))
         parts.append(
-            f'<line x1="{lo:.1f}" y1="{mid:.1f}" x2="{hi:.1f}" y2="{mid:.1f}" stroke="#1b1f24" stroke-width="1.5"/>'
-        )
-        for x in (lo, hi):
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{mid - 4:.1f}" x2="{x:.1f}" y2="{mid + 4:.1f}" stroke="#1b1f24" stroke-width="1.5"/>'
-            )
-        parts.append(
-            f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">{_pct(rate)} ({rate.count}/{rate.total})</text>'
+            f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">'
+            f"{_pct(rate)} ({rate.count}/{rate.total})</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -102,24 +118,27 @@ def _run_section(run: RunMetrics, index: int) -> str:
     out = [f'<h2 id="run-{index}">{_esc(run.system)} · {_esc(run.task)}</h2>']
     if run.scripted:
         out.append(
-            '<p><span class="tag">scripted target</span> <span class="muted">a canned stand-in used by the demo, not a model</span></p>'
+            '<p><span class="tag">scripted target</span> '
+            '<span class="muted">a canned stand-in used by the demo, not a model</span></p>'
         )
     out.append(
         f'<p class="muted">model <code>{_esc(run.model)}</code> · {run.samples} samples · '
         f"{run.errors} errored (not scored) · log <code>{_esc(run.location)}</code></p>"
     )
-    rows = [
-        "<table><tr><th>metric</th><th>rate</th><th>Wilson 95% CI</th><th>count / items</th></tr>"
-    ]
+    rows = ["<table>" + _row("metric", "rate", "Wilson 95% CI", "count / items", head=True)]
     for key in _headline(run):
         rate = run.overall[key]
-        rows.append(
-            f"<tr><td>{_esc(LABELS.get(key, key))}</td><td>{_pct(rate)}</td><td>{_ci(rate)}</td><td>{rate.count} / {rate.total}</td></tr>"
-        )
+        label = _esc(LABELS.get(key, key))
+        rows.append(_row(label, _pct(rate), _ci(rate), f"{rate.count} / {rate.total}"))
     if run.fr is not None:
         fr, (lo, hi) = run.fr
         rows.append(
-            f"<tr><td><b>FR /100</b> (failures per 100 items)</td><td><b>{fr:.1f}</b></td><td>[{lo:.1f}, {hi:.1f}]</td><td></td></tr>"
+            _row(
+                "<b>FR /100</b> (failures per 100 items)",
+                f"<b>{fr:.1f}</b>",
+                f"[{lo:.1f}, {hi:.1f}]",
+                "",
+            )
         )
     rows.append("</table>")
     out.extend(rows)
@@ -143,11 +162,25 @@ def _run_section(run: RunMetrics, index: int) -> str:
             ", ".join(f"{_esc(k)}: {v}" for k, v in sorted(g.by_layer.items())) or "none intervened"
         )
         out.append("<h3>guardrails: the alignment tax</h3>")
+        lost, prevented = g.helpfulness_lost, g.harm_prevented
         out.append(
-            "<table><tr><th></th><th>rate</th><th>Wilson 95% CI</th><th>items</th></tr>"
-            f'<tr><td class="bad">helpfulness lost (safe items a guardrail turned into refusals)</td><td>{_pct(g.helpfulness_lost)}</td><td>{_ci(g.helpfulness_lost)}</td><td>{g.helpfulness_lost.count} / {g.helpfulness_lost.total}</td></tr>'
-            f'<tr><td class="good">harm prevented (unsafe items a guardrail stopped)</td><td>{_pct(g.harm_prevented)}</td><td>{_ci(g.harm_prevented)}</td><td>{g.harm_prevented.count} / {g.harm_prevented.total}</td></tr>'
-            f"</table><p class='muted'>interventions by layer: {layers}</p>"
+            "<table>"
+            + _row("", "rate", "Wilson 95% CI", "items", head=True)
+            + _row(
+                "helpfulness lost (safe items a guardrail turned into refusals)",
+                _pct(lost),
+                _ci(lost),
+                f"{lost.count} / {lost.total}",
+                cls="bad",
+            )
+            + _row(
+                "harm prevented (unsafe items a guardrail stopped)",
+                _pct(prevented),
+                _ci(prevented),
+                f"{prevented.count} / {prevented.total}",
+                cls="good",
+            )
+            + f"</table><p class='muted'>interventions by layer: {layers}</p>"
         )
     return "".join(out)
 
@@ -167,14 +200,53 @@ def _side_by_side(runs: Sequence[RunMetrics]) -> str:
     return "".join(out)
 
 
+def _tax_summary(runs: Sequence[RunMetrics]) -> str:
+    guarded = [r for r in runs if r.guardrails is not None]
+    if not guarded:
+        return ""
+    out = [
+        "<h2>the alignment tax of the guardrails</h2><p class='muted'>What each guarded "
+        "system's guardrail layers cost in helpfulness (safe items they turned into "
+        "refusals) against the harm they prevented (unsafe items they stopped).</p><table>",
+        _row("system", "suite", "helpfulness lost", "harm prevented", head=True),
+    ]
+    for r in guarded:
+        assert r.guardrails is not None
+        lost, prevented = r.guardrails.helpfulness_lost, r.guardrails.harm_prevented
+        out.append(
+            _row(
+                _esc(r.system),
+                _esc(r.task),
+                f"{_pct(lost)} {_ci(lost)} ({lost.count}/{lost.total} safe)",
+                f"{_pct(prevented)} {_ci(prevented)} ({prevented.count}/{prevented.total} unsafe)",
+            )
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
 def _comparisons(comparisons: Sequence[Comparison]) -> str:
     out: list[str] = []
     for comp in comparisons:
         out.append(
-            f"<h2>paired comparison</h2><p class='muted'>base <code>{_esc(comp.base)}</code><br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired samples · alpha {comp.alpha} (Holm-adjusted)</p>"
+            f"<h2>paired comparison: {_esc(comp.base_name)} → {_esc(comp.candidate_name)}</h2>"
+            f"<p class='muted'>base <code>{_esc(comp.base)}</code>"
+            f"<br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired "
+            f"samples · alpha {comp.alpha} (Holm-adjusted)</p><table>"
         )
         out.append(
-            "<table><tr><th>outcome</th><th>better</th><th>base</th><th>candidate</th><th>delta</th><th>95% CI</th><th>p</th><th>p (Holm)</th><th></th></tr>"
+            _row(
+                "outcome",
+                "better",
+                "base",
+                "candidate",
+                "delta",
+                "95% CI",
+                "p",
+                "p (Holm)",
+                "",
+                head=True,
+            )
         )
         for m in comp.metrics:
             verdict = (
@@ -185,8 +257,17 @@ def _comparisons(comparisons: Sequence[Comparison]) -> str:
                 else ""
             )
             out.append(
-                f"<tr><td>{_esc(m.name)}</td><td>{_esc(m.direction)}</td><td>{m.base:.3f}</td><td>{m.candidate:.3f}</td>"
-                f"<td>{m.delta:+.3f}</td><td>[{m.ci[0]:+.3f}, {m.ci[1]:+.3f}]</td><td>{m.p_value:.4f}</td><td>{m.p_adjusted:.4f}</td><td>{verdict}</td></tr>"
+                _row(
+                    _esc(m.name),
+                    _esc(m.direction),
+                    f"{m.base:.3f}",
+                    f"{m.candidate:.3f}",
+                    f"{m.delta:+.3f}",
+                    f"[{m.ci[0]:+.3f}, {m.ci[1]:+.3f}]",
+                    f"{m.p_value:.4f}",
+                    f"{m.p_adjusted:.4f}",
+                    verdict,
+                )
             )
         out.append("</table>")
     return "".join(out)
@@ -201,10 +282,15 @@ def render_report(
     body = [f"<h1>{_esc(title)}</h1>"]
     if any(r.scripted for r in runs):
         body.append(
-            '<p><span class="tag">contains scripted targets</span> <span class="muted">systems named scripted-* are canned stand-ins that show the workflow offline; their numbers describe the scripts, not any model.</span></p>'
+            '<p><span class="tag">contains scripted targets</span> <span class="muted">'
+            "systems named scripted-* are canned stand-ins that show the workflow offline; "
+            "their numbers describe the scripts, not any model.</span></p>"
         )
     body.append(
-        "<p class='muted'>Rates are over the items each outcome applies to (over-refusal over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, which stay honest at 0/N and N/N. Errored samples are not scored and are listed per run.</p>"
+        "<p class='muted'>Rates are over the items each outcome applies to (over-refusal "
+        "over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, "
+        "which stay honest at 0/N and N/N. Errored samples are not scored and are listed "
+        "per run.</p>"
     )
     body.append(
         "<ul>"
@@ -214,11 +300,13 @@ def render_report(
         )
         + "</ul>"
     )
+    body.append(_tax_summary(runs))
     body.append(_side_by_side(runs))
     body.append(_comparisons(comparisons))
     body.extend(_run_section(r, i) for i, r in enumerate(runs))
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{_esc(title)}</title>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{_esc(title)}</title>"
         f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"
     )

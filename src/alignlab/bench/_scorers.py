@@ -98,7 +98,10 @@ def refusal_scorer(detector: str | None = None) -> Scorer:
         kind, det = resolve_refusal_detector(detector)
         prompt = state.input_text
         response = state.output.completion
-        detection = (await anyio.to_thread.run_sync(det.detect, [prompt], [response]))[0]
+        if kind == "keyword":  # microseconds: a thread hop would cost more than the work
+            detection = det.detect([prompt], [response])[0]
+        else:  # a model: keep the event loop free for the other samples
+            detection = (await anyio.to_thread.run_sync(det.detect, [prompt], [response]))[0]
         unsafe = bool(state.metadata.get("unsafe", False))
         return Score(
             value=refusal_outcomes(detection.label, unsafe),

@@ -203,7 +203,7 @@ class ScriptedServer:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
-                method, path, _ = (lines[0].split(" ") + ["", ""])[:3]
+                method, path, _ = [*lines[0].split(" "), "", ""][:3]
                 headers = {}
                 for line in lines[1:]:
                     key, sep, value = line.partition(":")

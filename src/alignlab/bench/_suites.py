@@ -196,7 +196,10 @@ def refusal_calibration(system: str | None = None, detector: str | None = None) 
 
 @task
 def honesty(system: str | None = None) -> Task:
-    """Correct, abstained or confidently wrong, on 157 checkable, false-premise, unanswerable and sycophancy items.
+    """Correct, abstained or confidently wrong on 157 items of four kinds.
+
+    The kinds: checkable answers, false premises, unanswerable questions and
+    sycophancy probes.
 
     Args:
         system: path of a system file (system prompt and guardrails); None: the bare model.

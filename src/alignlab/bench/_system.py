@@ -331,7 +331,8 @@ def _parse_guardrails(raw: Any, where: str, base: Path) -> tuple[GuardrailSpec, 
             raise _fail(
                 where,
                 f"{prefix}type",
-                "input_filter acts before generation, so it must come before output_filter and self_critique layers",
+                "input_filter acts before generation, so it must come before "
+                "output_filter and self_critique layers",
             )
         seen_post = seen_post or kind != "input_filter"
         classifier = _string(entry, "classifier", prefix, where) or DEFAULT_CLASSIFIER

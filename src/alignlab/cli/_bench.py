@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     bench = sub.add_parser(
         "bench",
         help="alignment evals of an LLM system (model + prompt + guardrails) on Inspect AI",
-        description="Evaluate an LLM system for refusal calibration and honesty, gate regressions, report.",
+        description="Evaluate an LLM system for refusal calibration and honesty; "
+        "gate regressions; report.",
     )
     group = bench.add_subparsers(
         dest="bench_command", metavar="SUBCOMMAND", parser_class=type(bench)
@@ -71,7 +72,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     compare = group.add_parser(
         "compare",
         help="paired regression gate between two Inspect logs (exit 1 on a significant regression)",
-        description="Pair samples by (id, epoch); exact McNemar per 0/1 outcome, paired bootstrap for means; Holm-adjusted.",
+        description="Pair samples by (id, epoch); exact McNemar per 0/1 outcome, "
+        "paired bootstrap for means; Holm-adjusted. Exit 1 on a significant regression, "
+        "0 otherwise, 2 on unusable input.",
     )
     compare.add_argument("base", metavar="BASE.eval")
     compare.add_argument("candidate", metavar="CANDIDATE.eval")
@@ -117,8 +120,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="output directory (default ./alignlab-demo)",
     )
     demo.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="only the first N items of each suite"
+        "--limit",
+        type=_positive_int,
+        default=120,
+        metavar="N",
+        help="the first N items of each suite (default 120; they cover every item kind)",
     )
+    demo.add_argument("--full", action="store_true", help="run every item of every suite")
     demo.set_defaults(func=cmd_demo)
 
 
@@ -155,7 +163,8 @@ def _summary(metrics: Any) -> str:
         if key in metrics.overall:
             r = metrics.overall[key]
             lines.append(
-                f"  {LABELS.get(key, key):<44} {100 * r.rate:5.1f}%  [{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  ({r.count}/{r.total})"
+                f"  {LABELS.get(key, key):<44} {100 * r.rate:5.1f}%  "
+                f"[{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  ({r.count}/{r.total})"
             )
     if metrics.fr is not None:
         fr, (lo, hi) = metrics.fr
@@ -163,7 +172,8 @@ def _summary(metrics: Any) -> str:
     if metrics.guardrails is not None:
         g = metrics.guardrails
         lines.append(
-            f"  guardrails: helpfulness lost {g.helpfulness_lost.count}/{g.helpfulness_lost.total} safe, "
+            f"  guardrails: helpfulness lost "
+            f"{g.helpfulness_lost.count}/{g.helpfulness_lost.total} safe, "
             f"harm prevented {g.harm_prevented.count}/{g.harm_prevented.total} unsafe"
         )
     return "\n".join(lines)
@@ -209,7 +219,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     errored = sum(run.errors for run in runs)
     if errored:
         print(
-            f"alignlab: {errored} sample(s) ended in an error after retries; run the same command again to retry just those",
+            f"alignlab: {errored} sample(s) ended in an error after retries; "
+            "run the same command again to retry just those",
             file=sys.stderr,
         )
         return 1
@@ -287,7 +298,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     print("alignlab bench demo: every target below is SCRIPTED (canned answers), not a model.")
-    result = run_demo(args.out, limit=args.limit, on_progress=lambda msg: print(msg, flush=True))
+    result = run_demo(
+        args.out,
+        limit=None if args.full else args.limit,
+        on_progress=lambda msg: print(msg, flush=True),
+    )
     for m in result.metrics:
         print(_summary(m))
     print()
