@@ -11,7 +11,8 @@ The concurrency bound is 1,000 x 50 ms / 50 = 1.0 s. Each is repeated and the me
 wall time is reported, with our overhead against plain Inspect and against httpx.
 Optionally (`--demo`) it also times `alignlab bench demo` end to end.
 
-Run: `PYTHONPATH=src python benchmarks/bench_bench.py [--repeats 3] [--demo]`.
+Run: `PYTHONPATH=src python benchmarks/bench_bench.py [--repeats 3] [--demo] [--json F]`
+(the README's figures: `--repeats 3 --demo --json benchmarks/results/bench_bench.json`).
 The machine is shared (2 cores, several engineers), so read the medians, not the best.
 """
 
@@ -194,8 +195,8 @@ def main() -> None:
     )
     if "demo_s" in result:
         print(
-            "alignlab bench demo (4 scripted systems x 2 suites, 2,028 samples): "
-            f"{result['demo_s']:.1f} s"
+            "alignlab bench demo (4 scripted systems x 2 suites, default 120 items each, "
+            f"960 samples): {result['demo_s']:.1f} s"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -96,3 +96,56 @@ def test_key_never_written_to_logs(tmp_path: Path) -> None:
                 blobs += [archive.read(name) for name in archive.namelist()]
         assert not any(SECRET.encode() in blob for blob in blobs), file
         assert any(KEY_ENV.encode() in blob for blob in blobs[1:]) or not zipfile.is_zipfile(file)
+
+
+def test_interrupted_run_resumes_without_redoing_finished_samples(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    limit = 24
+    with ScriptedServer(scripted_policies(), latency=0.25) as server:
+        system = _system(tmp_path / "s.toml", server.base_url)
+        log_dir = tmp_path / "logs"
+        src = str(Path(__file__).resolve().parents[2] / "src")
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, (src, os.environ.get("PYTHONPATH")))),
+        }
+        argv = [
+            sys.executable,
+            "-m",
+            "alignlab",
+            "bench",
+            "run",
+            str(system),
+            "--suite",
+            "honesty",
+            "--limit",
+            str(limit),
+            "--max-connections",
+            "2",
+            "--log-dir",
+            str(log_dir),
+            "--display",
+            "none",
+        ]
+        process = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while server.stats.completions < limit // 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)  # Ctrl-C halfway through
+        assert process.wait(60) != 0
+        done_before = server.stats.completions
+        assert done_before < limit
+        spec = load_system(system)
+        resumed = run_suite(spec, "honesty", log_dir=str(log_dir), limit=limit, display="none")
+        assert resumed.resumed_from is not None and resumed.errors == 0
+        assert len(resumed.log.samples or []) == limit
+        # the samples finished before the interrupt were kept, not asked again
+        redone = server.stats.completions - done_before
+        assert redone <= limit - (limit // 2) + 2  # at most the in-flight pair on top
