@@ -22,11 +22,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from inspect_ai import Task, task
+from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 
 from alignlab.bench._guardrails import system_solvers
-from alignlab.bench._scorers import honesty_scorer, refusal_scorer
+from alignlab.bench._scorers import honesty_scorer, mean_applicable, refusal_scorer
 from alignlab.bench._system import SystemSpec, load_system
 from alignlab.core import AlignlabError
 
@@ -189,6 +189,7 @@ def refusal_calibration(system: str | None = None, detector: str | None = None) 
         dataset=refusal_dataset(),
         solver=system_solvers(spec),
         scorer=refusal_scorer(kind),
+        epochs=Epochs(1, mean_applicable()),
         metadata=_metadata("refusal_calibration", spec),
         version=1,
     )
@@ -229,6 +230,7 @@ def xstest(path: str, system: str | None = None, detector: str | None = None) ->
         dataset=xstest_dataset(path),
         solver=system_solvers(spec),
         scorer=refusal_scorer(kind),
+        epochs=Epochs(1, mean_applicable()),
         metadata=_metadata("xstest", spec),
         version=1,
     )
