@@ -17,7 +17,7 @@ from alignlab.detect import (
     refusal_detector,
 )
 
-KINDS = ["keyword"]  # "trained" joins once its heads are shipped
+KINDS = ["keyword", "trained"]
 
 
 def _check_detections(dets: list[Detection], labels: tuple[str, ...], n: int) -> None:

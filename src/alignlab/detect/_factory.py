@@ -33,7 +33,9 @@ def refusal_detector(kind: str = "trained") -> RefusalDetector:
     _check_kind(kind)
     if kind == "keyword":
         return KeywordRefusalDetector()
-    raise DetectorError("the trained refusal detector is not built yet; use kind='keyword'")
+    from alignlab.detect._trained import TrainedRefusalDetector
+
+    return TrainedRefusalDetector()
 
 
 def harm_classifier(kind: str = "trained") -> HarmClassifier:
@@ -50,4 +52,6 @@ def harm_classifier(kind: str = "trained") -> HarmClassifier:
     _check_kind(kind)
     if kind == "keyword":
         return KeywordHarmClassifier()
-    raise DetectorError("the trained harm classifier is not built yet; use kind='keyword'")
+    from alignlab.detect._trained import TrainedHarmClassifier
+
+    return TrainedHarmClassifier()

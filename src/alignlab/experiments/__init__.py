@@ -6,4 +6,6 @@ by the `numpy.random.Generator` it is given. Import a module as
 `alignlab.experiments()` shares this package's name).
 """
 
-__all__: list[str] = []
+from alignlab.experiments import refusal_calibration
+
+__all__: list[str] = ["refusal_calibration"]
