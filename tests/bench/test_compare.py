@@ -156,3 +156,46 @@ def test_system_file_is_needed_for_compare_not(
     # compare works on logs alone: the system files need not exist any more
     assert compare_logs(logs["base"], logs["again"], alpha=0.01).alpha == 0.01
     assert load_system(system_file()).name == "scripted-calibrated"
+
+
+def test_gate_works_on_any_inspect_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A plain Inspect task with a C/I scorer (no alignlab metadata): higher is better."""
+    from inspect_ai import Task, eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.model import GenerateConfig, get_model
+    from inspect_ai.scorer import includes
+    from inspect_ai.solver import generate
+
+    from alignlab.bench import ScriptedServer
+
+    wrong = {f"q{i}" for i in range(10)}
+    policies = {
+        "right": lambda messages: "the answer is yes",
+        "sloppy": lambda messages: "no" if messages[-1]["content"] in wrong else "yes",
+    }
+    task = Task(
+        dataset=[Sample(id=i, input=f"q{i}", target="yes") for i in range(30)],
+        solver=generate(),
+        scorer=includes(),
+    )
+    paths = {}
+    with ScriptedServer(policies) as server:
+        for name in policies:
+            model = get_model(
+                f"openai-api/plain/{name}",
+                base_url=server.base_url,
+                api_key="unused",
+                config=GenerateConfig(max_retries=1, timeout=20),
+                memoize=False,
+            )
+            log = eval(task, model=model, log_dir=str(tmp_path / name), display="none")[0]
+            paths[name] = str(log.location)
+    assert main(["bench", "compare", paths["right"], paths["sloppy"]]) == 1
+    assert "REGRESSION" in capsys.readouterr().out
+    result = compare_logs(paths["right"], paths["sloppy"])
+    (metric,) = result.metrics
+    assert metric.name == "includes" and metric.direction == "higher"
+    assert (metric.base_only, metric.candidate_only) == (10, 0) and metric.delta == pytest.approx(
+        -10 / 30
+    )
+    assert main(["bench", "compare", paths["sloppy"], paths["right"]]) == 0
