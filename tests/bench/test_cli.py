@@ -109,6 +109,10 @@ def test_report_text_and_rescore(
         k: v.count for k, v in original.overall.items()
     }
     assert read_log(log).samples is not None  # the input is untouched and still readable
+    # the default detector is the trained one from alignlab.detect, and each score says so
+    assert main(["bench", "rescore", str(log), "--out", str(tmp_path / "trained.eval")]) == 0
+    samples = read_log(tmp_path / "trained.eval").samples or []
+    assert {s.scores["refusal_scorer"].metadata["detector"] for s in samples} == {"trained"}  # type: ignore[index]
     assert main(["bench", "rescore", str(tmp_path / "nope.eval")]) == 2
     assert main(["bench", "report", str(tmp_path / "empty-dir-that-does-not-exist.eval")]) == 2
 
