@@ -8,10 +8,12 @@ while FR rises, which is what the page must show for any Goodhart-type experimen
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
+from starlette.testclient import TestClient
 
 from alignlab.core import (
     LOOP_STAGES,
@@ -26,10 +28,10 @@ from alignlab.core import (
     register,
     unregister,
 )
-from alignlab.lab import SurfaceGrid, create_app, running_server
+from alignlab.lab import SurfaceGrid, create_app
 
-MAX_LOG2_N = 12
-SAMPLES = 20_000
+MAX_LOG2_N = 9
+SAMPLES = 50_000
 
 LABTOY_SCHEMA = Schema(
     pressure=Slider(
@@ -48,7 +50,9 @@ LABTOY_SCHEMA = Schema(
         default=0.4,
         to_physical=lambda f: 0.2 + 1.8 * (1 - f),
     ),
-    oversight=Slider("oversight", "Oversight", "Damps the selection pressure.", "damping", default=0.0),
+    oversight=Slider(
+        "oversight", "Oversight", "Damps the selection pressure.", "damping", default=0.0
+    ),
     options=(
         Option("tail", "choice", "heavy", "error tail", choices=("heavy", "light")),
         Option("audit", "bool", False, "double the oversight's effect"),
@@ -62,7 +66,7 @@ def _quantile_window(
 ) -> tuple[float, float, int, int]:
     """Proxy, true and failures of the top window a best-of-n pick lands in."""
     size = proxy_sorted.size
-    lo = int(size * (1 - 2 / (n + 1)))
+    lo = int(size * (1 - 1.5 / (n + 1)))
     hi = max(int(np.ceil(size * (1 - 0.5 / (n + 1)))), lo + 1)
     window_true = true_sorted[lo:hi]
     fails = int((window_true < 0).sum())
@@ -119,9 +123,9 @@ def labtoy(
     )
 
 
-@pytest.fixture
-def labtoy_id() -> Iterator[str]:
-    """Register `labtoy` for one test."""
+@contextmanager
+def registered_labtoy() -> Iterator[str]:
+    """Register `labtoy` for the duration of a `with` block."""
     register(
         "labtoy",
         title="Lab toy: best-of-n",
@@ -129,8 +133,17 @@ def labtoy_id() -> Iterator[str]:
         schema=LABTOY_SCHEMA,
         fr_definition="a selected output whose true reward is below 0",
     )(labtoy)
-    yield "labtoy"
-    unregister("labtoy")
+    try:
+        yield "labtoy"
+    finally:
+        unregister("labtoy")
+
+
+@pytest.fixture
+def labtoy_id() -> Iterator[str]:
+    """Register `labtoy` for one test."""
+    with registered_labtoy() as name:
+        yield name
 
 
 SMALL_GRID = SurfaceGrid(fidelity=3, oversight=3, pressure=5, curve=17)
@@ -142,8 +155,7 @@ def small_grid() -> SurfaceGrid:
 
 
 @pytest.fixture
-def live_lab(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[str]:
-    """A real uvicorn server on 127.0.0.1 with labtoy and the core's toy registered."""
-    app = create_app(cache_dir=tmp_path / "surfaces", grid=SurfaceGrid(5, 5, 9, 33))
-    with running_server(app) as url:
-        yield url
+def client(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[TestClient]:
+    """A TestClient on an app with labtoy and the core's toy registered, small surfaces."""
+    with TestClient(create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID)) as c:
+        yield c

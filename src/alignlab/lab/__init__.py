@@ -9,7 +9,13 @@ no build step, works offline.
     >>> app = create_app()  # an ASGI app; `alignlab lab` serves it with uvicorn
 """
 
-from alignlab.lab._app import create_app, default_app, parse_run_request, parse_surface_query
+from alignlab.lab._app import (
+    STATIC_DIR,
+    create_app,
+    default_app,
+    parse_run_request,
+    parse_surface_query,
+)
 from alignlab.lab._serve import bind, open_browser, running_server, serve, url_of
 from alignlab.lab._surface import (
     FORMAT_VERSION,
@@ -25,6 +31,7 @@ from alignlab.lab._surface import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "STATIC_DIR",
     "Surface",
     "SurfaceCache",
     "SurfaceGrid",

@@ -12,6 +12,7 @@ Invalid input is a 422 with `{"error": "<one clear sentence>"}`, never a 500.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -164,7 +165,7 @@ def create_app(
             spec, sliders, options, seed = parse_run_request(body)
             started = time.perf_counter()
             result = await run_in_threadpool(
-                spec.run, *(sliders[s] for s in SLIDERS), seed=seed, options=options
+                functools.partial(spec.run, **sliders, seed=seed, options=options)
             )
             data = result.to_dict()
             elapsed_ms = (time.perf_counter() - started) * 1000

@@ -1,0 +1,322 @@
+"""End to end: the Lab page in real headless Chromium, driven with real mouse events.
+
+These tests fail (never skip) when Chromium is missing: CI installs it (`.ci/run`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+import alignlab
+from alignlab.core import register, unregister
+from alignlab.lab import SurfaceGrid, create_app, running_server
+from tests.conftest import TOY_SCHEMA, toy_experiment
+from tests.lab.conftest import registered_labtoy
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "lab.png"
+# The experiment the README screenshot shows: goodhart once it is registered.
+SHOWCASE = "goodhart" if "goodhart" in {s.id for s in alignlab.experiments()} else "labtoy"
+
+READ = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const r = document.getElementById("readout").dataset;
+  const stage = (s) => Number(document.querySelector(`#loop [data-stage="${s}"]`).dataset.value);
+  resolve({
+    source: r.source, key: r.key, fr: Number(r.fr), frLo: Number(r.frLo), frHi: Number(r.frHi),
+    proxy: Number(r.proxy), true: Number(r.true),
+    optimiser: stage("optimiser"), specification: stage("specification"),
+    gap: Number(document.querySelector('#loop [data-role="gap"]').dataset.gap),
+    cursor: Number(document.querySelector("#chart .cursor").getAttribute("x1")),
+    chartPressure: Number(document.getElementById("chart").dataset.pressure),
+    dialFr: Number(document.getElementById("dial").dataset.fr),
+    dialText: document.getElementById("fr-value").textContent,
+    explanation: document.getElementById("explanation").textContent,
+  });
+})))"""
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn server on 127.0.0.1 (free port) with labtoy and the core's toy."""
+    with registered_labtoy():
+        register("toy", title="Toy", summary="A toy.", schema=TOY_SCHEMA, fr_definition="t<0")(
+            toy_experiment
+        )
+        try:
+            cache = tmp_path_factory.mktemp("surfaces")
+            app = create_app(cache_dir=cache, grid=SurfaceGrid(5, 5, 9, 33))
+            with running_server(app) as url:
+                yield url
+        finally:
+            unregister("toy")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is required for the browser tests and is missing at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+def open_lab(page: Any, url: str, hash_: str = "") -> dict[str, Any]:
+    """Open the page and wait until it shows the exact result for its URL."""
+    page.goto(url + hash_)
+    return wait_exact(page)
+
+
+def wait_exact(page: Any) -> dict[str, Any]:
+    page.wait_for_function(
+        "() => document.getElementById('readout').dataset.source === 'exact'", timeout=20_000
+    )
+    state: dict[str, Any] = page.evaluate(READ)
+    return state
+
+
+def wait_surface(page: Any) -> None:
+    page.wait_for_function("() => window.lab && window.lab.surface !== null", timeout=60_000)
+
+
+def drag(page: Any, name: str, to: float) -> dict[str, Any]:
+    """Drag slider `name` to position `to` with real mouse events; return the mid-drag view."""
+    slider = page.locator(f"#s-{name}")
+    box = slider.bounding_box()
+    value = float(slider.input_value())
+    half_thumb = 8
+    y = box["y"] + box["height"] / 2
+
+    def x_of(v: float) -> float:
+        return float(box["x"] + half_thumb + v * (box["width"] - 2 * half_thumb))
+
+    def target(v: float) -> float:
+        # Past either end clamps to it, as a person overshooting the track would.
+        return float(
+            box["x"] + box["width"] + 20 if v >= 1 else box["x"] - 20 if v <= 0 else x_of(v)
+        )
+
+    page.mouse.move(x_of(value), y)
+    page.mouse.down()
+    page.mouse.move(target(to), y, steps=15)
+    mid: dict[str, Any] = page.evaluate(READ)
+    page.mouse.up()
+    return mid
+
+
+def url_state(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).fragment))
+
+
+def library_result(url: str) -> dict[str, Any]:
+    """`alignlab.run` at the settings the page's URL holds."""
+    state = url_state(url)
+    spec = alignlab.get(state.pop("experiment"))
+    sliders = {s: float(state.pop(s)) for s in ("pressure", "fidelity", "oversight")}
+    seed = int(state.pop("seed"))
+    result = spec.run(**sliders, seed=seed, options=state)
+    data: dict[str, Any] = json.loads(json.dumps(result.to_dict()))
+    return data
+
+
+def assert_matches_library(shown: dict[str, Any], url: str) -> None:
+    expected = library_result(url)
+    assert shown["source"] == "exact"
+    assert shown["fr"] == expected["fr"]
+    assert shown["proxy"] == expected["proxy"]
+    assert shown["true"] == expected["true"]
+    assert [shown["frLo"], shown["frHi"]] == expected["fr_ci"]
+    assert shown["explanation"] == expected["explanation"]
+    assert shown["dialText"] == f"{expected['fr']:.1f}"
+
+
+def test_picker_lists_every_registered_experiment(page: Any, lab_url: str) -> None:
+    open_lab(page, lab_url)
+    values = page.eval_on_selector_all("#picker input", "els => els.map(e => e.value)")
+    assert values == [s.id for s in alignlab.experiments()]
+    labels = page.eval_on_selector_all("#picker label", "els => els.map(e => e.textContent)")
+    assert labels == [s.title for s in alignlab.experiments()]
+    # Every experiment opens from the picker and shows its own exact result.
+    for spec in alignlab.experiments():
+        page.check(f"#picker input[value='{spec.id}']")
+        page.wait_for_function(
+            "(id) => { const r = document.getElementById('readout').dataset;"
+            " return location.hash.includes('experiment=' + id) && r.source === 'exact'"
+            " && JSON.parse(r.key).experiment === id; }",
+            arg=spec.id,
+            timeout=20_000,
+        )
+        assert_matches_library(page.evaluate(READ), page.url)
+        assert page.locator("#exp-title").text_content() == spec.title
+
+
+@pytest.mark.parametrize("experiment", sorted({"labtoy", SHOWCASE}))
+def test_pressure_far_past_the_peak_raises_fr(page: Any, lab_url: str, experiment: str) -> None:
+    peak = alignlab.run(experiment).to_dict()["peak"]["pressure"]
+    start = open_lab(page, lab_url, f"#experiment={experiment}&pressure={peak:.3f}")
+    assert start["chartPressure"] == pytest.approx(peak, abs=1e-3)
+    wait_surface(page)
+    mid = drag(page, "pressure", 1.0)
+    # While dragging the page paints from the surface, and already shows the failure.
+    assert mid["source"] == "surface"
+    assert mid["dialText"].startswith("≈")
+    assert mid["fr"] > start["fr"]
+    assert mid["cursor"] > start["cursor"]
+    assert mid["gap"] > start["gap"]
+    end = wait_exact(page)
+    assert url_state(page.url)["pressure"] == "1"
+    assert end["fr"] > start["fr"]
+    assert end["gap"] > start["gap"]
+    assert end["optimiser"] > start["optimiser"]
+    assert_matches_library(end, page.url)
+
+
+def test_fidelity_drag_closes_the_gap(page: Any, lab_url: str) -> None:
+    start = open_lab(page, lab_url, "#experiment=labtoy&pressure=0.85&fidelity=0.2")
+    wait_surface(page)
+    mid = drag(page, "fidelity", 1.0)
+    assert mid["source"] == "surface"
+    assert mid["fr"] < start["fr"]
+    assert mid["specification"] > start["specification"]
+    end = wait_exact(page)
+    assert end["fr"] < start["fr"]
+    assert end["specification"] > start["specification"]
+    assert_matches_library(end, page.url)
+
+
+def test_oversight_drag_damps_the_optimiser(page: Any, lab_url: str) -> None:
+    start = open_lab(page, lab_url, "#experiment=labtoy&pressure=1&fidelity=0.3&oversight=0")
+    wait_surface(page)
+    mid = drag(page, "oversight", 1.0)
+    assert mid["source"] == "surface"
+    assert mid["optimiser"] < start["optimiser"]
+    assert mid["fr"] < start["fr"]
+    end = wait_exact(page)
+    assert end["optimiser"] < start["optimiser"]
+    assert end["fr"] < start["fr"]
+    assert_matches_library(end, page.url)
+
+
+def test_url_round_trips_the_whole_view(page: Any, browser: Any, lab_url: str) -> None:
+    open_lab(page, lab_url, "#experiment=labtoy&seed=7&tail=light&audit=true&scale=1.5")
+    assert page.locator("#o-tail").input_value() == "light"
+    assert page.locator("#o-audit").is_checked()
+    assert page.locator("#seed").input_value() == "7"
+    wait_surface(page)
+    drag(page, "pressure", 0.8)
+    wait_exact(page)
+    drag(page, "fidelity", 0.25)
+    shown = wait_exact(page)
+    link = page.url
+    state = url_state(link)
+    assert state["seed"] == "7" and state["tail"] == "light" and state["audit"] == "true"
+    assert_matches_library(shown, link)
+    # A second browser tab opened on the copied link shows the same view.
+    other = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    try:
+        again = open_lab(other, link)
+        assert other.url == link
+        for name in ("pressure", "fidelity", "oversight"):
+            assert (
+                other.locator(f"#s-{name}").input_value()
+                == page.locator(f"#s-{name}").input_value()
+            )
+        assert {k: again[k] for k in ("fr", "proxy", "true", "key")} == {
+            k: shown[k] for k in ("fr", "proxy", "true", "key")
+        }
+    finally:
+        other.context.close()
+
+
+def test_invalid_url_values_fall_back_to_defaults(page: Any, lab_url: str) -> None:
+    shown = open_lab(page, lab_url, "#experiment=labtoy&pressure=7&seed=-1&tail=fat&scale=x")
+    state = url_state(page.url)
+    spec = alignlab.get("labtoy")
+    assert float(state["pressure"]) == spec.schema.pressure.default
+    assert state["seed"] == "0" and state["tail"] == "heavy" and state["scale"] == "1"
+    assert_matches_library(shown, page.url)
+
+
+def test_physical_value_is_shown_beside_each_slider(page: Any, lab_url: str) -> None:
+    open_lab(page, lab_url, "#experiment=labtoy&pressure=0.55&fidelity=1")
+    # labtoy maps pressure p to n = 2**(9 p), between grid points too (the page
+    # interpolates decades geometrically): 30.9 at p = 0.55; fidelity 1 to error 0.2.
+    assert pytest.approx(30.9, abs=0.05) == 2 ** (9 * 0.55)
+    assert page.locator("#phys-pressure").text_content() == "30.9"
+    assert page.locator("#phys-fidelity").text_content() == "0.20"
+    open_lab(page, lab_url, "#experiment=toy&fidelity=0.25")
+    assert page.locator("#phys-fidelity").text_content() == "0.25"  # no mapping: position
+
+
+def test_one_exact_request_in_flight_and_no_request_per_move(page: Any, lab_url: str) -> None:
+    open_lab(page, lab_url, "#experiment=labtoy&pressure=0.1")
+    wait_surface(page)
+    in_flight = 0
+    peak_in_flight = 0
+    runs = 0
+
+    def started(request: Any) -> None:
+        nonlocal in_flight, peak_in_flight, runs
+        if request.url.endswith("/api/run"):
+            runs += 1
+            in_flight += 1
+            peak_in_flight = max(peak_in_flight, in_flight)
+
+    def finished(request: Any) -> None:
+        nonlocal in_flight
+        if request.url.endswith("/api/run"):
+            in_flight -= 1
+
+    page.on("request", started)
+    page.on("requestfinished", finished)
+    page.on("requestfailed", finished)
+    for target in (0.9, 0.2, 0.7, 0.4):
+        drag(page, "pressure", target)
+    shown = wait_exact(page)
+    page.wait_for_timeout(300)
+    assert peak_in_flight == 1
+    assert 1 <= runs <= 8  # 60 mouse moves, at most a request per release or idle pause
+    assert_matches_library(shown, page.url)
+
+
+def test_screenshot_for_the_readme(page: Any, lab_url: str) -> None:
+    result = alignlab.run(SHOWCASE).to_dict()
+    pressure = min(1.0, result["peak"]["pressure"] + 0.35)
+    shown = open_lab(page, lab_url, f"#experiment={SHOWCASE}&pressure={pressure:.2f}")
+    wait_surface(page)
+    page.wait_for_timeout(200)
+    assert math.isfinite(shown["fr"])
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
