@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pytest
 
 import alignlab
@@ -320,3 +321,74 @@ def test_screenshot_for_the_readme(page: Any, lab_url: str) -> None:
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_page_model_interpolates_the_surface_like_numpy(page: Any, lab_url: str) -> None:
+    from scipy.interpolate import RegularGridInterpolator
+
+    from alignlab.lab import decode_surface
+
+    open_lab(page, lab_url, "#experiment=labtoy")
+    wait_surface(page)
+    blob = page.request.get(lab_url + "api/surface/labtoy?seed=0&tail=heavy&audit=false&scale=1")
+    surface = decode_surface(blob.body())
+    axes = surface.meta["axes"]
+    rng = np.random.default_rng(3)
+    points = np.vstack(
+        [[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [0.25, 0.5, 0.125]], rng.random((40, 3))]
+    )
+    got = page.evaluate(
+        """async (points) => {
+          const M = await import("./static/model.js");
+          const s = window.lab.surface;
+          return points.map(([f, o, p]) => {
+            const v = s.sample(f, o, p);
+            const c = s.curve(f, o);
+            return [v.proxy, v.true, v.fr, v.frLo, ...v.loop, ...c.true];
+          });
+        }""",
+        points.tolist(),
+    )
+    grid = (axes["fidelity"], axes["oversight"], axes["pressure"])
+    for row, (f, o, p) in zip(got, points, strict=True):
+        expected = [
+            RegularGridInterpolator(grid, surface.arrays[name].astype(float))((f, o, p))
+            for name in ("proxy", "true", "fr", "fr_lo")
+        ]
+        loop = RegularGridInterpolator(grid, surface.arrays["loop"].astype(float))((f, o, p))
+        curve = RegularGridInterpolator(grid[:2], surface.arrays["curve_true"].astype(float))(
+            (f, o)
+        )
+        np.testing.assert_allclose(row, [*expected, *loop, *curve], rtol=1e-5, atol=1e-5)
+
+
+def test_page_model_url_state_round_trips(page: Any, lab_url: str) -> None:
+    open_lab(page, lab_url, "#experiment=labtoy")
+    rng = np.random.default_rng(5)
+    states = [
+        {
+            "experiment": "labtoy",
+            "sliders": {
+                "pressure": round(float(rng.random()), 3),
+                "fidelity": round(float(rng.random()), 3),
+                "oversight": round(float(rng.random()), 3),
+            },
+            "seed": int(rng.integers(0, 2**32)),
+            "options": {
+                "tail": str(rng.choice(["heavy", "light"])),
+                "audit": bool(rng.random() < 0.5),
+                "scale": round(float(rng.uniform(0.5, 2.0)), 4),
+            },
+        }
+        for _ in range(30)
+    ]
+    back = page.evaluate(
+        """async (states) => {
+          const M = await import("./static/model.js");
+          const experiments = window.lab.experiments;
+          const spec = experiments.find((e) => e.id === "labtoy");
+          return states.map((s) => M.parseHash(M.toHash(s, spec), experiments));
+        }""",
+        states,
+    )
+    assert back == states

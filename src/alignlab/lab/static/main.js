@@ -268,7 +268,8 @@ function render() {
   readout.dataset.proxy = String(d.proxy);
   readout.dataset.true = String(d.true);
   readout.dataset.key = exactKeyOf(app.state);
-  if (d.source === "surface" && !app.firstSurfacePaint) {
+  if (app.surface && !app.firstSurfacePaint) {
+    // The first frame painted with the surface in hand: from here on, drags are instant.
     app.firstSurfacePaint = true;
     performance.mark("lab:first-surface-paint");
   }
