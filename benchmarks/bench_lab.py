@@ -34,7 +34,7 @@ import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
 import alignlab
-from alignlab.lab import SurfaceGrid, create_app, decode_surface, running_server
+from alignlab.lab import create_app, decode_surface, running_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -95,6 +95,7 @@ def bench_experiment(
     out["surface_http_s"] = time.perf_counter() - started
     surface = decode_surface(response.content)
     out["surface_compute_s"] = surface.meta["compute_seconds"]
+    out["surface_grid"] = list(surface.arrays["proxy"].shape)
     out["surface_runs"] = int(np.prod(surface.arrays["proxy"].shape))
     out["surface_bytes"] = len(response.content)
 
@@ -163,7 +164,7 @@ def main() -> None:
     rng = random.Random(0)
     results = []
     with tempfile.TemporaryDirectory() as cache:
-        app = create_app(cache_dir=Path(cache), grid=SurfaceGrid())
+        app = create_app(cache_dir=Path(cache))  # the grid `alignlab lab` would choose
         with running_server(app) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1360, "height": 900})
@@ -182,8 +183,10 @@ def main() -> None:
     for r in results:
         lat, first = r["paint_latency_ms"], r["first_surface_paint_ms"]
         rel, ds, dr = r["release_server_ms"], r["direct_server_ms"], r["direct_roundtrip_ms"]
+        grid = "x".join(map(str, r["surface_grid"]))
         print(
-            f"| {r['experiment']} | {r['surface_runs']} runs, {r['surface_compute_s']:.1f} s "
+            f"| {r['experiment']} | {grid} = {r['surface_runs']} runs, "
+            f"{r['surface_compute_s']:.1f} s "
             f"({r['surface_bytes'] / 1024:.0f} KiB) "
             f"| {statistics.median(first):.0f} / {pct(first, 95):.0f} "
             f"| {pct(lat, 50):.1f} / {pct(lat, 95):.1f} ({len(lat)}) "

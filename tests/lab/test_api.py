@@ -243,3 +243,18 @@ def test_assets_load_nothing_from_the_network() -> None:
         text = path.read_text()
         urls = set(re.findall(r"(?:https?:)?//[\w.-]+\.\w+[^\s\"')]*", text))
         assert urls <= {"http://www.w3.org/2000/svg"}, (path.name, urls)
+
+
+def test_grid_is_chosen_by_time_budget(labtoy_id: str, tmp_path: Path) -> None:
+    from alignlab.lab import GRID_LADDER, choose_grid, create_app
+
+    spec = alignlab.get(labtoy_id)
+    options = spec.schema.defaults()
+    assert choose_grid(spec, options, 0, budget_s=1e9) == GRID_LADDER[0]
+    assert choose_grid(spec, options, 0, budget_s=0.0) == GRID_LADDER[-1]
+    sizes = [g.fidelity * g.oversight * g.pressure for g in GRID_LADDER]
+    assert sizes == sorted(sizes, reverse=True)
+    with TestClient(create_app(cache_dir=tmp_path, budget_s=0.0)) as client:
+        surface = decode_surface(client.get("/api/surface/labtoy").content)
+    coarsest = GRID_LADDER[-1]
+    assert surface.arrays["fr"].shape == (coarsest.fidelity, coarsest.oversight, coarsest.pressure)

@@ -18,10 +18,13 @@ from alignlab.lab._app import (
 )
 from alignlab.lab._serve import bind, open_browser, running_server, serve, url_of
 from alignlab.lab._surface import (
+    DEFAULT_BUDGET_S,
     FORMAT_VERSION,
+    GRID_LADDER,
     Surface,
     SurfaceCache,
     SurfaceGrid,
+    choose_grid,
     compute_surface,
     decode_surface,
     default_cache_dir,
@@ -30,12 +33,15 @@ from alignlab.lab._surface import (
 )
 
 __all__ = [
+    "DEFAULT_BUDGET_S",
     "FORMAT_VERSION",
+    "GRID_LADDER",
     "STATIC_DIR",
     "Surface",
     "SurfaceCache",
     "SurfaceGrid",
     "bind",
+    "choose_grid",
     "compute_surface",
     "create_app",
     "decode_surface",

@@ -40,7 +40,12 @@ from alignlab.core import (
     UnknownExperimentError,
     validate_seed,
 )
-from alignlab.lab._surface import SurfaceCache, SurfaceGrid, default_cache_dir
+from alignlab.lab._surface import (
+    DEFAULT_BUDGET_S,
+    SurfaceCache,
+    SurfaceGrid,
+    default_cache_dir,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
@@ -131,12 +136,15 @@ def create_app(
     cache_dir: Path | None = None,
     grid: SurfaceGrid | None = None,
     warm: bool = False,
+    budget_s: float = DEFAULT_BUDGET_S,
 ) -> Starlette:
     """Build the Lab app.
 
     Args:
         cache_dir: Where surfaces persist between restarts (None keeps them in memory only).
-        grid: Surface grid sizes (default `SurfaceGrid()`).
+        grid: A fixed surface grid; None (the default) picks one per experiment so that its
+            first computation takes about `budget_s` seconds at most.
+        budget_s: Time budget for choosing a grid (see `alignlab.lab.choose_grid`).
         warm: Compute every experiment's default surface in a background thread at start-up,
             so the first drag after opening the page is already smooth.
 
@@ -145,7 +153,7 @@ def create_app(
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
     """
-    cache = SurfaceCache(cache_dir, grid)
+    cache = SurfaceCache(cache_dir, grid, budget_s)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})

@@ -77,6 +77,44 @@ class SurfaceGrid:
         return np.linspace(0.0, 1.0, int(getattr(self, name)))
 
 
+GRID_LADDER: tuple[SurfaceGrid, ...] = (
+    SurfaceGrid(9, 9, 9),
+    SurfaceGrid(7, 7, 9),
+    SurfaceGrid(6, 6, 7),
+    SurfaceGrid(5, 5, 6),
+    SurfaceGrid(4, 4, 5),
+    SurfaceGrid(3, 3, 4),
+)
+"""Grids from fine to coarse; `choose_grid` takes the finest that fits the time budget."""
+
+DEFAULT_BUDGET_S = 20.0
+"""Single-core seconds a first surface computation may take, by estimate."""
+
+
+def choose_grid(
+    spec: ExperimentSpec,
+    options: Mapping[str, OptionValue],
+    seed: int,
+    budget_s: float = DEFAULT_BUDGET_S,
+) -> SurfaceGrid:
+    """The finest grid of `GRID_LADDER` whose runs fit in `budget_s`, by a timed estimate.
+
+    Experiments differ a thousandfold in the cost of one run, so a fixed grid is either
+    needlessly coarse for fast ones or minutes long for slow ones. Three runs (at the
+    low, middle and high corners, where cost usually varies most) are timed and the
+    slowest is taken as the cost of every run.
+    """
+    slowest = 0.0
+    for corner in (0.0, 0.5, 1.0):
+        started = time.perf_counter()
+        spec.run(corner, corner, corner, seed=seed, options=options)
+        slowest = max(slowest, time.perf_counter() - started)
+    for grid in GRID_LADDER:
+        if grid.fidelity * grid.oversight * grid.pressure * slowest <= budget_s:
+            return grid
+    return GRID_LADDER[-1]
+
+
 @dataclass(frozen=True)
 class Surface:
     """A decoded surface: metadata and named float32 arrays."""
@@ -187,9 +225,16 @@ def decode_surface(blob: bytes) -> Surface:
 
 
 def surface_key(
-    spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int, grid: SurfaceGrid
+    spec: ExperimentSpec,
+    options: Mapping[str, OptionValue],
+    seed: int,
+    grid: SurfaceGrid | None,
 ) -> str:
-    """A stable cache key: experiment id and version, options, seed, grid, alignlab version."""
+    """A stable cache key: experiment id and version, options, seed, grid, alignlab version.
+
+    A grid of None means "chosen by time budget": the chosen grid is in the surface's
+    own metadata, so a cached surface is reused whatever grid the budget picked.
+    """
     ident = {
         "format": FORMAT_VERSION,
         "alignlab": __version__,
@@ -197,7 +242,9 @@ def surface_key(
         "version": spec.version,
         "options": {k: options[k] for k in sorted(options)},
         "seed": seed,
-        "grid": [grid.fidelity, grid.oversight, grid.pressure, grid.curve],
+        "grid": None
+        if grid is None
+        else [grid.fidelity, grid.oversight, grid.pressure, grid.curve],
     }
     digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
     return f"{spec.id}-{digest}"
@@ -218,16 +265,24 @@ class SurfaceCache:
     Concurrent requests for the same surface wait for the one computation instead of
     starting their own. A disk cache that cannot be written (read-only home, say) only
     costs a recomputation after a restart; it never fails a request.
+
+    Args:
+        cache_dir: Directory for surfaces on disk (None: memory only).
+        grid: A fixed grid, or None to choose one per experiment by `budget_s`.
+        budget_s: Estimated single-core seconds a surface may take when `grid` is None.
+        memory_items: How many encoded surfaces to keep in memory.
     """
 
     def __init__(
         self,
         cache_dir: Path | None = None,
         grid: SurfaceGrid | None = None,
+        budget_s: float = DEFAULT_BUDGET_S,
         memory_items: int = 32,
     ) -> None:
         self.cache_dir = cache_dir
-        self.grid = grid or SurfaceGrid()
+        self.grid = grid
+        self.budget_s = budget_s
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_items = memory_items
         self._lock = threading.Lock()
@@ -249,7 +304,8 @@ class SurfaceCache:
             if blob is None:
                 blob = self._read_disk(key)
             if blob is None:
-                surface = compute_surface(spec, options, seed, self.grid)
+                grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
+                surface = compute_surface(spec, options, seed, grid)
                 self.computed[key] = float(surface.meta["compute_seconds"])
                 blob = encode_surface(surface)
                 self._write_disk(key, blob)

@@ -27,10 +27,14 @@ const app = {
 
 const $ = (id) => document.getElementById(id);
 
-function setStatus(text, isError = false) {
+// The status line has two parts: the exact result's and the surface's.
+const status = { exact: ["", false], surface: ["", false] };
+
+function setStatus(part, text, isError = false) {
+  status[part] = [text, isError];
   const node = $("status");
-  node.textContent = text;
-  node.classList.toggle("error", isError);
+  node.textContent = [status.exact[0], status.surface[0]].filter(Boolean).join(" · ");
+  node.classList.toggle("error", status.exact[1] || status.surface[1]);
 }
 
 function exactKeyOf(state) {
@@ -68,10 +72,11 @@ const exactFetcher = new M.LatestOnly(
     app.exact = reply.data;
     app.exactKey = key;
     app.serverMs = reply.serverMs;
-    setStatus(`Exact result · server ${reply.serverMs === null ? "?" : reply.serverMs.toFixed(1)} ms, round trip ${reply.roundTripMs.toFixed(0)} ms`);
+    const server = reply.serverMs === null ? "?" : reply.serverMs.toFixed(1);
+    setStatus("exact", `Exact result: server ${server} ms, round trip ${reply.roundTripMs.toFixed(0)} ms`);
     scheduleRender();
   },
-  (error) => setStatus(error.message, true),
+  (error) => setStatus("exact", error.message, true),
 );
 
 const surfaceFetcher = new M.LatestOnly(
@@ -81,11 +86,17 @@ const surfaceFetcher = new M.LatestOnly(
     if (key === M.surfaceUrl(app.state)) {
       app.surface = surface;
       app.surfaceKey = key;
+      showSurfaceStatus();
       scheduleRender();
     }
   },
-  (error) => setStatus(`Surface unavailable (${error.message}); showing exact results only.`, true),
+  (error) => setStatus("surface", `surface unavailable (${error.message}); exact results only`, true),
 );
+
+function showSurfaceStatus() {
+  const runs = app.surface.arrays.proxy.length;
+  setStatus("surface", `dragging interpolates ${runs} runs`);
+}
 
 function loadSurface() {
   const key = M.surfaceUrl(app.state);
@@ -93,8 +104,10 @@ function loadSurface() {
   const known = app.surfaces.get(key);
   app.surface = known || null;
   app.surfaceKey = known ? key : null;
-  if (!known) {
-    setStatus("Computing the response surface for smooth dragging…");
+  if (known) {
+    showSurfaceStatus();
+  } else {
+    setStatus("surface", "computing the response surface for smooth dragging…");
     surfaceFetcher.want(key, key);
   }
 }
@@ -160,7 +173,7 @@ function buildViews(spec) {
       const field = M.stateFields(spec).find((f) => f.name === name);
       const parsed = field.parse(field.format(value));
       if (parsed === undefined) {
-        setStatus(`${name}: ${input.value} is not allowed here`, true);
+        setStatus("exact", `${name}: ${input.value} is not allowed here`, true);
         controls.set(app.state);
         return;
       }
@@ -273,7 +286,7 @@ function render() {
     app.firstSurfacePaint = true;
     performance.mark("lab:first-surface-paint");
   }
-  if (d.source === "surface") setStatus("≈ Interpolated from the surface while you drag; exact result on release.");
+  if (d.source === "surface") setStatus("exact", "≈ interpolated while you drag; exact result on release");
 }
 
 function scheduleRender() {
@@ -293,11 +306,11 @@ async function boot() {
     const response = await fetch("api/experiments");
     experiments = await response.json();
   } catch (error) {
-    setStatus(`Cannot reach the lab server: ${error.message}`, true);
+    setStatus("exact", `Cannot reach the lab server: ${error.message}`, true);
     return;
   }
   if (!experiments.length) {
-    setStatus("No experiments are registered.", true);
+    setStatus("exact", "No experiments are registered.", true);
     return;
   }
   app.experiments = experiments;
@@ -310,7 +323,7 @@ async function boot() {
   $("seed").addEventListener("change", () => {
     const v = Number($("seed").value);
     if (!Number.isInteger(v) || v < 0 || v >= 2 ** 32) {
-      setStatus("The seed must be a whole number in [0, 2^32).", true);
+      setStatus("exact", "The seed must be a whole number in [0, 2^32).", true);
       $("seed").value = String(app.state.seed);
       return;
     }
@@ -330,9 +343,9 @@ async function boot() {
     writeHash();
     try {
       await navigator.clipboard.writeText(location.href);
-      setStatus("Link copied: it reproduces this exact view.");
+      setStatus("exact", "Link copied: it reproduces this exact view.");
     } catch (_) {
-      setStatus(`Copy this link: ${location.href}`);
+      setStatus("exact", `Copy this link: ${location.href}`);
     }
   });
   window.addEventListener("hashchange", () => {

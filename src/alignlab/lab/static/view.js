@@ -70,7 +70,7 @@ export function buildControls(spec, slidersBox, optionsBox, handlers) {
     el("span", { class: "quantity" }, label, `· ${slider.quantity}`);
     outputs[slider.name] = el("output", { for: `s-${slider.name}`, id: `phys-${slider.name}` }, head);
     const input = el("input", {
-      type: "range", id: `s-${slider.name}`, name: slider.name, min: "0", max: "1", step: "0.001",
+      type: "range", id: `s-${slider.name}`, name: slider.name, min: "0", max: "1", step: "0.01",
       "aria-describedby": `h-${slider.name}`,
     }, box);
     input.addEventListener("input", () => handlers.slide(slider.name, Number(input.value)));
@@ -111,7 +111,9 @@ export function buildControls(spec, slidersBox, optionsBox, handlers) {
     const slider = bySlider[name];
     const phys = physicalAt(slider.physical_grid, value);
     const unit = slider.unit ? ` ${slider.unit}` : "";
-    outputs[name].textContent = phys === null ? value.toFixed(2) : `${formatNumber(phys)}${unit}`;
+    const text = phys === null ? value.toFixed(2) : `${formatNumber(phys)}${unit}`;
+    outputs[name].textContent = text;
+    inputs[name].setAttribute("aria-valuetext", phys === null ? text : `${text} ${slider.quantity}`);
     positions[name].textContent = `(slider ${value.toFixed(3)})`;
   }
 
