@@ -156,7 +156,7 @@ function commit() {
 function buildViews(spec) {
   $("exp-title").textContent = spec.title;
   $("exp-summary").textContent = spec.summary;
-  $("fr-definition").textContent = `In this experiment a failure is: ${spec.fr_definition}`;
+  $("fr-definition").textContent = `In “${spec.title}”: ${spec.fr_definition}`;
   document.title = `alignlab · ${spec.title}`;
   const controls = V.buildControls(spec, $("sliders"), $("options"), {
     slide(name, value) {

@@ -26,6 +26,34 @@ function clip(text, max) {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
+/** Greedy word wrap into at most `lines` lines of `width` characters (last one clipped). */
+export function wrap(text, width, lines) {
+  const out = [];
+  let line = "";
+  const words = text.split(/\s+/).filter(Boolean);
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w];
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= width || !line) {
+      line = next;
+      continue;
+    }
+    out.push(line);
+    line = word;
+    if (out.length === lines - 1) {
+      line = words.slice(w).join(" ");
+      break;
+    }
+  }
+  if (line) out.push(line);
+  return out.slice(0, lines).map((l) => clip(l, width));
+}
+
+function setLines(textNode, lines, x, lineHeight) {
+  textNode.replaceChildren();
+  lines.forEach((line, i) => svg("tspan", { x, dy: i === 0 ? 0 : lineHeight }, textNode, line));
+}
+
 /** Intensity in [0, 1] to a colour on a calm-slate to deep-indigo ramp. */
 export function ramp(v) {
   const t = Math.min(Math.max(v, 0), 1);
@@ -137,13 +165,13 @@ export function buildControls(spec, slidersBox, optionsBox, handlers) {
 // ---------------------------------------------------------------- loop diagram
 
 const BOX_W = 128;
-const BOX_H = 80;
+const BOX_H = 96;
 const BOX_Y = 22;
 const BOX_X = [12, 162, 312, 462, 612];
 const METER_X = 312;
 const METER_W = 276;
-const PROXY_Y = 150;
-const TRUE_Y = 226;
+const PROXY_Y = 162;
+const TRUE_Y = 238;
 const METER_H = 48;
 const BAR_X = METER_X + 12;
 const BAR_W = METER_W - 72;
@@ -208,11 +236,11 @@ export function createLoop(root) {
     const node = svg("g", { class: "node", "data-stage": name, transform: `translate(${BOX_X[s]},${BOX_Y})` }, g);
     const title = svg("title", {}, node);
     const box = svg("rect", { class: "box", width: BOX_W, height: BOX_H, rx: 10 }, node);
-    svg("text", { class: "stage-name", x: 10, y: 17 }, node, name.toUpperCase());
-    const label = svg("text", { class: "stage-label", x: 10, y: 36 }, node);
-    const detail = svg("text", { class: "stage-detail", x: 10, y: 54 }, node);
-    svg("rect", { x: 10, y: 64, width: BOX_W - 20, height: 6, rx: 3, fill: "#eef2f7" }, node);
-    const bar = svg("rect", { x: 10, y: 64, width: 0, height: 6, rx: 3 }, node);
+    svg("text", { class: "stage-name", x: 10, y: 16 }, node, name.toUpperCase());
+    const label = svg("text", { class: "stage-label", x: 10, y: 32 }, node);
+    const detail = svg("text", { class: "stage-detail", x: 10, y: 62 }, node);
+    svg("rect", { x: 10, y: 83, width: BOX_W - 20, height: 5, rx: 2.5, fill: "#eef2f7" }, node);
+    const bar = svg("rect", { x: 10, y: 83, width: 0, height: 5, rx: 2.5 }, node);
     nodes[name] = { node, title, box, label, detail, bar };
   }
   const meters = {};
@@ -259,8 +287,8 @@ export function createLoop(root) {
         n.bar.setAttribute("fill", ramp(v));
         const label = d.labels ? d.labels[s] : name;
         const detail = d.details ? d.details[s] : "";
-        n.label.textContent = clip(label, 17);
-        n.detail.textContent = clip(detail, 20);
+        setLines(n.label, wrap(label, 16, 2), 10, 13);
+        setLines(n.detail, wrap(detail, 21, 2), 10, 11.5);
         n.detail.classList.toggle("stale", d.stale);
         n.title.textContent = `${name}: ${label}${detail ? ` — ${detail}` : ""} (intensity ${v.toFixed(2)})`;
       }
