@@ -17,7 +17,7 @@ import pytest
 
 import alignlab
 from alignlab.core import register, unregister
-from alignlab.lab import SurfaceGrid, create_app, running_server
+from alignlab.lab import create_app, running_server
 from tests.conftest import TOY_SCHEMA, toy_experiment
 from tests.lab.conftest import registered_labtoy
 
@@ -63,7 +63,8 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         try:
             cache = tmp_path_factory.mktemp("surfaces")
-            app = create_app(cache_dir=cache, grid=SurfaceGrid(5, 5, 9, 33))
+            # Surfaces on the grid `alignlab lab` would choose, within a 4 s budget each.
+            app = create_app(cache_dir=cache, budget_s=4.0)
             with running_server(app) as url:
                 yield url
         finally:

@@ -190,7 +190,8 @@ export function stateFields(spec) {
         const v = Number(s);
         return s !== "" && Number.isFinite(v) && v >= 0 && v <= 1 ? v : undefined;
       },
-      format: (v) => String(Math.round(v * 1000) / 1000),
+      // Full precision: the URL must hold exactly the value the exact result was run at.
+      format: (v) => String(v),
     });
   }
   fields.push({
