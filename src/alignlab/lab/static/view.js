@@ -322,7 +322,9 @@ export function createLoop(root) {
       gapBand.setAttribute("data-gap", gap.toFixed(4));
       const textX = Math.max(ends.proxy, ends.true) + 6;
       gapText.setAttribute("x", Math.min(textX, METER_X + METER_W - 56).toFixed(1));
-      gapText.textContent = `gap ${gap >= 0 ? "" : "−"}${Math.abs(gap).toFixed(2)}`;
+      // The bars share one normalised scale (the result's loop values), so the band's
+      // width is the gap; raw proxy and true readings need not share units.
+      gapText.textContent = gap >= 0 ? "gap" : "gap (true ahead)";
     },
   };
 }
@@ -420,7 +422,7 @@ export function createChart(root, spec) {
       peakMark.setAttribute("d", headAt(px, py - 4, "down", 8));
       peakMark.setAttribute("data-pressure", d.peak.pressure.toFixed(4));
       peakText.setAttribute("x", Math.min(Math.max(px, CH.l + 30), CH.l + pw - 30).toFixed(1));
-      peakText.setAttribute("y", Math.max(py - 16, CH.t + 9).toFixed(1));
+      peakText.setAttribute("y", Math.max(py - 19, CH.t + 9).toFixed(1));
       peakText.textContent = `true reward peaks (${formatNumber(d.peak.true)})`;
       pastPeak.setAttribute("x", px.toFixed(1));
       pastPeak.setAttribute("width", Math.max(CH.l + pw - px, 0).toFixed(1));
