@@ -194,7 +194,10 @@ def create_app(
         except AlignlabError as exc:
             return _error(422, str(exc))
         started = time.perf_counter()
-        blob = await run_in_threadpool(cache.get, spec, options, seed)
+        # In memory: answer on the event loop; otherwise disk or a computation, in a thread.
+        blob = cache.peek(spec, options, seed) or await run_in_threadpool(
+            cache.get, spec, options, seed
+        )
         elapsed_ms = (time.perf_counter() - started) * 1000
         return Response(
             blob,

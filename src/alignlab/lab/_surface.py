@@ -291,6 +291,14 @@ class SurfaceCache:
         self.computed: dict[str, float] = {}
         """Seconds each surface computed by this process took, by cache key."""
 
+    def peek(
+        self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> bytes | None:
+        """Return the encoded surface if it is in memory, without computing or reading disk."""
+        key = surface_key(spec, options, seed, self.grid)
+        with self._lock:
+            return self._remember(key)
+
     def get(self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int) -> bytes:
         """Return the encoded surface, from memory, disk, or a fresh computation."""
         key = surface_key(spec, options, seed, self.grid)
