@@ -470,6 +470,10 @@ export function createDial(root) {
       value.textContent = `${d.source === "exact" ? "" : "≈"}${d.fr.toFixed(1)}`;
       interval.textContent = `95% interval ${d.frLo.toFixed(1)}–${d.frHi.toFixed(1)}`;
       root.setAttribute("data-fr", d.fr.toFixed(4));
+      root.setAttribute(
+        "aria-label",
+        `FR ${d.fr.toFixed(1)} per 100, 95% interval ${d.frLo.toFixed(1)} to ${d.frHi.toFixed(1)}`,
+      );
     },
   };
 }
