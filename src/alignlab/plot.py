@@ -12,7 +12,11 @@ from typing import Any
 import numpy as np
 
 # Preferred x axes, in order: the physical pressure axis when the experiment reports one.
-_X_AXES = (("kl", "KL from the base policy (nats)"), ("pressure", "pressure (normalised)"))
+_X_AXES = (
+    ("kl", "KL from the base policy (nats)"),
+    ("steps", "training steps"),
+    ("pressure", "pressure (normalised)"),
+)
 
 
 def plot_result(data: dict[str, Any], path: str | Path) -> Path:

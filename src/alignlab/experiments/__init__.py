@@ -6,4 +6,12 @@ by the `numpy.random.Generator` it is given. Import a module as
 `alignlab.experiments()` shares this package's name).
 """
 
-__all__: list[str] = []
+# Import order is registration order, which is the order users see experiments in:
+# Goodhart first, then the other failure modes as DESIGN.md lists them.
+from alignlab.experiments import (  # noqa: I001
+    spec_gaming,
+    rater_bias,
+    goal_misgeneralization,
+)
+
+__all__: list[str] = ["goal_misgeneralization", "rater_bias", "spec_gaming"]
