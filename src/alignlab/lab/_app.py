@@ -145,8 +145,10 @@ def create_app(
         grid: A fixed surface grid; None (the default) picks one per experiment so that its
             first computation takes about `budget_s` seconds at most.
         budget_s: Time budget for choosing a grid (see `alignlab.lab.choose_grid`).
-        warm: Compute every experiment's default surface in a background thread at start-up,
-            so the first drag after opening the page is already smooth.
+        warm: Compute the first experiment's default surface (the view the page opens on)
+            in a background thread at start-up, so the first drag is already smooth.
+            Other surfaces are computed when first asked for: warming them all would take
+            minutes of CPU and slow the exact results the page asks for meanwhile.
 
     Example:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
@@ -232,12 +234,10 @@ def create_app(
 
 
 def _warm_up(cache: SurfaceCache) -> None:
-    """Compute each experiment's default surface (default options, seed 0) once."""
-    for spec in alignlab.experiments():
-        try:
-            cache.get(spec, spec.schema.defaults(), DEFAULT_SEED)
-        except AlignlabError:
-            continue
+    """Compute the default surface (default options, seed 0) of the page's first experiment."""
+    specs = alignlab.experiments()
+    if specs:
+        cache.get(specs[0], specs[0].schema.defaults(), DEFAULT_SEED)
 
 
 def default_app() -> Starlette:

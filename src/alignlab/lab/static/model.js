@@ -163,7 +163,10 @@ export function formatNumber(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const a = Math.abs(v);
   if (a >= 100) return Math.round(v).toLocaleString("en-US");
-  if (a >= 10) return v.toFixed(1);
+  if (a >= 10) {
+    const tenths = Math.round(v * 10) / 10;
+    return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+  }
   if (a >= 1) return v.toFixed(2);
   if (a === 0) return "0";
   return v.toPrecision(2);

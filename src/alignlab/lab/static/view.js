@@ -421,8 +421,11 @@ export function createChart(root, spec) {
       const py = yOf(d.peak.true);
       peakMark.setAttribute("d", headAt(px, py - 4, "down", 8));
       peakMark.setAttribute("data-pressure", d.peak.pressure.toFixed(4));
-      peakText.setAttribute("x", Math.min(Math.max(px, CH.l + 30), CH.l + pw - 30).toFixed(1));
-      peakText.setAttribute("y", Math.max(py - 19, CH.t + 9).toFixed(1));
+      // Label beside the marker, on the side with room, above it unless that leaves the plot.
+      const right = px < CH.l + pw / 2;
+      peakText.setAttribute("text-anchor", right ? "start" : "end");
+      peakText.setAttribute("x", (px + (right ? 8 : -8)).toFixed(1));
+      peakText.setAttribute("y", (py - 19 < CH.t + 9 ? py + 16 : py - 8).toFixed(1));
       peakText.textContent = `true reward peaks (${formatNumber(d.peak.true)})`;
       pastPeak.setAttribute("x", px.toFixed(1));
       pastPeak.setAttribute("width", Math.max(CH.l + pw - px, 0).toFixed(1));
