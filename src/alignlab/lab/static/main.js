@@ -33,7 +33,7 @@ const status = { exact: ["", false], surface: ["", false] };
 function setStatus(part, text, isError = false) {
   status[part] = [text, isError];
   const node = $("status");
-  node.textContent = [status.exact[0], status.surface[0]].filter(Boolean).join(" · ");
+  V.setText(node, [status.exact[0], status.surface[0]].filter(Boolean).join(" · "));
   node.classList.toggle("error", status.exact[1] || status.surface[1]);
 }
 
@@ -271,7 +271,7 @@ function render() {
   app.views.chart.update(d);
   app.views.dial.update(d);
   const explanation = $("explanation");
-  explanation.textContent = d.explanation;
+  V.setText(explanation, d.explanation);
   explanation.classList.toggle("stale", d.stale);
   const readout = $("readout");
   readout.dataset.source = d.source;

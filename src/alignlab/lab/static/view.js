@@ -49,7 +49,17 @@ export function wrap(text, width, lines) {
   return out.slice(0, lines).map((l) => clip(l, width));
 }
 
+/** Set a node's text only when it changes: rewriting equal text still costs a layout. */
+export function setText(node, text) {
+  if (node.__text === text) return;
+  node.__text = text;
+  node.textContent = text;
+}
+
 function setLines(textNode, lines, x, lineHeight) {
+  const key = lines.join("\n");
+  if (textNode.__text === key) return;
+  textNode.__text = key;
   textNode.replaceChildren();
   lines.forEach((line, i) => svg("tspan", { x, dy: i === 0 ? 0 : lineHeight }, textNode, line));
 }
@@ -140,9 +150,9 @@ export function buildControls(spec, slidersBox, optionsBox, handlers) {
     const phys = physicalAt(slider.physical_grid, value);
     const unit = slider.unit ? ` ${slider.unit}` : "";
     const text = phys === null ? value.toFixed(2) : `${formatNumber(phys)}${unit}`;
-    outputs[name].textContent = text;
+    setText(outputs[name], text);
     inputs[name].setAttribute("aria-valuetext", phys === null ? text : `${text} ${slider.quantity}`);
-    positions[name].textContent = `(slider ${value.toFixed(3)})`;
+    setText(positions[name], `(slider ${value.toFixed(2)})`);
   }
 
   return {
@@ -290,7 +300,7 @@ export function createLoop(root) {
         setLines(n.label, wrap(label, 16, 2), 10, 13);
         setLines(n.detail, wrap(detail, 21, 2), 10, 11.5);
         n.detail.classList.toggle("stale", d.stale);
-        n.title.textContent = `${name}: ${label}${detail ? ` — ${detail}` : ""} (intensity ${v.toFixed(2)})`;
+        setText(n.title, `${name}: ${label}${detail ? ` — ${detail}` : ""}`);
       }
       for (let s = 0; s < 4; s++) styleLink(forward[s].line, forward[s].head, value[STAGES[s]], forward[s].tip, "right");
       styleLink(toMeters, toMetersHeads[0], value.behaviour, [METER_X + METER_W + 2, pyMid], "left");
@@ -309,10 +319,10 @@ export function createLoop(root) {
         m.node.setAttribute("data-value", value[name].toFixed(4));
         m.bar.setAttribute("width", (BAR_W * v).toFixed(1));
         const reading = name === "proxy" ? d.proxy : d.true;
-        m.value.textContent = `${formatNumber(reading)}`;
+        setText(m.value, formatNumber(reading));
         const idx = STAGES.indexOf(name);
         const detail = d.details ? d.details[idx] : "";
-        m.tip.textContent = `${name} reward ${formatNumber(reading)} ${detail}`;
+        setText(m.tip, `${name} reward ${formatNumber(reading)} ${detail}`);
         ends[name] = BAR_X + BAR_W * v;
       }
       const gap = value.proxy - value.true;
@@ -324,7 +334,7 @@ export function createLoop(root) {
       gapText.setAttribute("x", Math.min(textX, METER_X + METER_W - 56).toFixed(1));
       // The bars share one normalised scale (the result's loop values), so the band's
       // width is the gap; raw proxy and true readings need not share units.
-      gapText.textContent = gap >= 0 ? "gap" : "gap (true ahead)";
+      setText(gapText, gap >= 0 ? "gap" : "gap (true ahead)");
     },
   };
 }
@@ -426,7 +436,7 @@ export function createChart(root, spec) {
       peakText.setAttribute("text-anchor", right ? "start" : "end");
       peakText.setAttribute("x", (px + (right ? 8 : -8)).toFixed(1));
       peakText.setAttribute("y", (py - 19 < CH.t + 9 ? py + 16 : py - 8).toFixed(1));
-      peakText.textContent = `true reward peaks (${formatNumber(d.peak.true)})`;
+      setText(peakText, `true reward peaks (${formatNumber(d.peak.true)})`);
       pastPeak.setAttribute("x", px.toFixed(1));
       pastPeak.setAttribute("width", Math.max(CH.l + pw - px, 0).toFixed(1));
       root.setAttribute("data-pressure", p.toFixed(4));
@@ -470,8 +480,8 @@ export function createDial(root) {
       needle.setAttribute("x2", x.toFixed(2));
       needle.setAttribute("y2", y.toFixed(2));
       ci.setAttribute("d", arc(d.frLo, Math.max(d.frHi, d.frLo + 0.3), DIAL.r));
-      value.textContent = `${d.source === "exact" ? "" : "≈"}${d.fr.toFixed(1)}`;
-      interval.textContent = `95% interval ${d.frLo.toFixed(1)}–${d.frHi.toFixed(1)}`;
+      setText(value, `${d.source === "exact" ? "" : "≈"}${d.fr.toFixed(1)}`);
+      setText(interval, `95% interval ${d.frLo.toFixed(1)}–${d.frHi.toFixed(1)}`);
       root.setAttribute("data-fr", d.fr.toFixed(4));
       root.setAttribute(
         "aria-label",
