@@ -46,6 +46,8 @@ READ = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnim
     optimiser: stage("optimiser"), specification: stage("specification"),
     gap: Number(document.querySelector('#loop [data-role="gap"]').dataset.gap),
     cursor: Number(document.querySelector("#chart .cursor").getAttribute("x1")),
+    chartTrue: Number(document.querySelector('#chart [data-point="true"]').dataset.value),
+    chartProxy: Number(document.querySelector('#chart [data-point="proxy"]').dataset.value),
     chartPressure: Number(document.getElementById("chart").dataset.pressure),
     dialFr: Number(document.getElementById("dial").dataset.fr),
     dialText: document.getElementById("fr-value").textContent,
@@ -205,6 +207,8 @@ def test_pressure_far_past_the_peak_raises_fr(page: Any, lab_url: str, experimen
     assert mid["fr"] > start["fr"]
     assert mid["cursor"] > start["cursor"]
     assert mid["gap"] > start["gap"]
+    assert mid["chartTrue"] < start["chartTrue"]  # past the peak, true reward falls
+    assert mid["chartProxy"] > start["chartProxy"]  # while the proxy keeps rising
     end = wait_exact(page)
     assert url_state(page.url)["pressure"] == "1"
     assert end["fr"] > start["fr"]
@@ -220,9 +224,11 @@ def test_fidelity_drag_closes_the_gap(page: Any, lab_url: str) -> None:
     assert mid["source"] == "surface"
     assert mid["fr"] < start["fr"]
     assert mid["specification"] > start["specification"]
+    assert mid["chartTrue"] > start["chartTrue"]  # a better proxy: more true reward
     end = wait_exact(page)
     assert end["fr"] < start["fr"]
     assert end["specification"] > start["specification"]
+    assert end["chartTrue"] > start["chartTrue"]
     assert_matches_library(end, page.url)
 
 
@@ -233,9 +239,12 @@ def test_oversight_drag_damps_the_optimiser(page: Any, lab_url: str) -> None:
     assert mid["source"] == "surface"
     assert mid["optimiser"] < start["optimiser"]
     assert mid["fr"] < start["fr"]
+    assert mid["chartProxy"] < start["chartProxy"]  # less pressure reaches the proxy
     end = wait_exact(page)
     assert end["optimiser"] < start["optimiser"]
     assert end["fr"] < start["fr"]
+    assert end["chartProxy"] < start["chartProxy"]
+    assert end["chartTrue"] > start["chartTrue"]
     assert_matches_library(end, page.url)
 
 
