@@ -2,9 +2,10 @@
 
 Run:  python benchmarks/bench_lab.py [--experiments goodhart,...] [--drags 4] [--loads 8]
 
-It starts a real uvicorn server on 127.0.0.1 (surfaces cached in a fresh temporary
-directory, so the first computation of each surface is measured), drives Debian's
-Chromium through Playwright with real mouse events, and prints a Markdown table:
+It starts `alignlab lab --port 0 --no-browser` in its own process, exactly as a user would
+(surfaces cached in a fresh temporary directory, so the first computation of each surface
+is measured), drives Debian's Chromium through Playwright with real mouse events, and
+prints a Markdown table:
 
 - first surface computation per experiment (default options, seed 0): seconds of
   `alignlab.run` calls on the grid, as the server reports it, and the HTTP wall time;
@@ -24,8 +25,12 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,7 @@ import numpy as np
 from playwright.sync_api import Page, sync_playwright
 
 import alignlab
-from alignlab.lab import create_app, decode_surface, running_server
+from alignlab.lab import decode_surface
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -56,6 +61,42 @@ LATENCY_PROBE = """() => {
       channel.port2.postMessage(0);
     });
   }, true);
+}"""
+
+
+@contextmanager
+def lab_server(cache_dir: str) -> Iterator[str]:
+    """Run `alignlab lab` in a subprocess on a free port; yield its URL."""
+    env = {**os.environ, "ALIGNLAB_CACHE_DIR": cache_dir}
+    with subprocess.Popen(
+        [sys.executable, "-m", "alignlab", "lab", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            if "serving" not in line:
+                raise SystemExit(f"alignlab lab did not start: {line!r}")
+            yield line.split()[3]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+FETCH_RUNS = """async (bodies) => {
+  const out = [];
+  for (const body of bodies) {
+    const t0 = performance.now();
+    const response = await fetch("api/run", {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+    });
+    await response.json();
+    const server = Number(/dur=([0-9.]+)/.exec(response.headers.get("Server-Timing"))[1]);
+    out.push([server, performance.now() - t0]);
+  }
+  return out;
 }"""
 
 
@@ -134,25 +175,27 @@ def bench_experiment(
     out["release_server_ms"] = server_ms
 
     # Direct exact requests at random settings (server time and loopback round trip).
-    # Runs in this process give the experiment's own cost, the floor. They use settings of
-    # their own: some experiments cache work per setting, and the server shares this process.
-    direct_server, direct_rtt, library = [], [], []
+    # Exact results at random settings, fetched by the page's browser (Chromium's own
+    # HTTP stack, as the page uses it), and the same experiment run in this process at
+    # other random settings: its own cost, the floor under any server.
+    bodies = [
+        {
+            "experiment": experiment,
+            "params": {k: rng.random() for k in ("pressure", "fidelity", "oversight")},
+            "seed": rng.randrange(1000),
+        }
+        for _ in range(40)
+    ]
+    timings = page.evaluate(FETCH_RUNS, bodies)
+    out["direct_server_ms"] = [t[0] for t in timings]
+    out["direct_roundtrip_ms"] = [t[1] for t in timings]
     spec = alignlab.get(experiment)
-    with httpx.Client(timeout=60) as client:
-        for _ in range(40):
-            params = {k: rng.random() for k in ("pressure", "fidelity", "oversight")}
-            seed = rng.randrange(1000)
-            body = {"experiment": experiment, "params": params, "seed": seed}
-            t0 = time.perf_counter()
-            resp = client.post(f"{url}api/run", json=body)
-            direct_rtt.append((time.perf_counter() - t0) * 1000)
-            direct_server.append(float(resp.headers["server-timing"].split("dur=")[1]))
-            params = {k: rng.random() for k in ("pressure", "fidelity", "oversight")}
-            t0 = time.perf_counter()
-            spec.run(**params, seed=rng.randrange(1000, 2000)).to_dict()
-            library.append((time.perf_counter() - t0) * 1000)
-    out["direct_server_ms"] = direct_server
-    out["direct_roundtrip_ms"] = direct_rtt
+    library = []
+    for _ in range(40):
+        params = {k: rng.random() for k in ("pressure", "fidelity", "oversight")}
+        t0 = time.perf_counter()
+        spec.run(**params, seed=rng.randrange(1000, 2000)).to_dict()
+        library.append((time.perf_counter() - t0) * 1000)
     out["library_ms"] = library
     return out
 
@@ -169,14 +212,16 @@ def main() -> None:
         raise SystemExit("no experiments are registered")
     rng = random.Random(0)
     results = []
-    with tempfile.TemporaryDirectory() as cache:
-        app = create_app(cache_dir=Path(cache))  # the grid `alignlab lab` would choose
-        with running_server(app) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
-            for experiment in ids:
-                results.append(bench_experiment(page, url, experiment, args.drags, args.loads, rng))
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory() as cache,
+        lab_server(cache) as url,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        for experiment in ids:
+            results.append(bench_experiment(page, url, experiment, args.drags, args.loads, rng))
+        browser.close()
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start of the report")
     print()

@@ -69,3 +69,19 @@ def test_lab_command_serves_the_page(tmp_path: os.PathLike[str]) -> None:
             proc.terminate()
             _, err = proc.communicate(timeout=10)
         assert "Traceback" not in err
+
+
+def test_bound_socket_is_tcp_so_connections_get_nodelay() -> None:
+    # asyncio sets TCP_NODELAY only on connections accepted from IPPROTO_TCP sockets;
+    # without it every keep-alive request waited ~40 ms for a delayed ACK.
+    from alignlab.lab import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        with socket.create_connection(sock.getsockname()[:2]):
+            conn, _ = sock.accept()
+            with conn:
+                assert conn.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
