@@ -9,9 +9,17 @@ by the `numpy.random.Generator` it is given. Import a module as
 # Import order is registration order, which is the order users see experiments in:
 # Goodhart first, then the other failure modes as DESIGN.md lists them.
 from alignlab.experiments import (  # noqa: I001
+    goodhart,
     spec_gaming,
     rater_bias,
     goal_misgeneralization,
+    refusal_calibration,
 )
 
-__all__: list[str] = ["goal_misgeneralization", "rater_bias", "spec_gaming"]
+__all__: list[str] = [
+    "goal_misgeneralization",
+    "goodhart",
+    "rater_bias",
+    "refusal_calibration",
+    "spec_gaming",
+]

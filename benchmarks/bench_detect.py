@@ -1,0 +1,209 @@
+"""Benchmark the offline detectors and the refusal-calibration experiment.
+
+    PYTHONPATH=src python benchmarks/bench_detect.py [--repeats 3] [--json OUT.json]
+
+Measures, on this machine (onnxruntime with 2 threads):
+- refusal-detector throughput (responses/s, batch 64) over the shipped responses, and
+  harm-classifier throughput (prompts/s);
+- time from `import` to the first label in a fresh Python process (the process start
+  itself excluded), and the whole process wall time;
+- held-out accuracy and macro-F1 with 95% Wilson intervals, trained vs string-match, for
+  both detectors, on the shipped `test` split (XSTest's human-labelled completions are not
+  shipped in any PyPI package we could find, so only our own held-out split is used);
+- one `refusal-calibration` run (median ms).
+Every figure is a median over `--repeats` runs. The machine is shared; say so when quoting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import alignlab
+from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier, refusal_detector
+from alignlab.detect._data import load_prompts, load_responses
+from alignlab.detect._metrics import agreement
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+FIRST_LABEL = """
+import time
+t0 = time.perf_counter()
+from alignlab.detect import refusal_detector
+label = refusal_detector().detect(["q"], ["I can't help with that."])[0].label
+print(time.perf_counter() - t0, label)
+"""
+
+
+def throughput(repeats: int) -> dict[str, float]:
+    responses = [r.response for r in load_responses()]
+    prompts = [p.prompt for p in load_prompts()]
+    refusal, harm = refusal_detector("trained"), harm_classifier("trained")
+    refusal.detect(["warm-up"], ["warm-up"])
+    out: dict[str, list[float]] = {
+        "refusal_per_s": [],
+        "refusal_per_cpu2_s": [],
+        "harm_per_s": [],
+        "keyword_per_s": [],
+    }
+    keyword = refusal_detector("keyword")
+    for _ in range(repeats):
+        t, cpu = time.perf_counter(), time.process_time()
+        for start in range(0, len(responses), 64):
+            batch = responses[start : start + 64]
+            refusal.detect([""] * len(batch), batch)
+        out["refusal_per_s"].append(len(responses) / (time.perf_counter() - t))
+        # CPU seconds spent, spread over the 2 threads: the rate 2 free cores would give.
+        out["refusal_per_cpu2_s"].append(2 * len(responses) / (time.process_time() - cpu))
+        t = time.perf_counter()
+        for start in range(0, len(prompts), 64):
+            harm.detect(prompts[start : start + 64])
+        out["harm_per_s"].append(len(prompts) / (time.perf_counter() - t))
+        t = time.perf_counter()
+        keyword.detect([""] * len(responses), responses)
+        out["keyword_per_s"].append(len(responses) / (time.perf_counter() - t))
+    mean_chars = statistics.mean(len(r) for r in responses)
+    return {**{k: statistics.median(v) for k, v in out.items()}, "mean_chars": mean_chars}
+
+
+def first_label(repeats: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "1"}
+    in_process, wall = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_LABEL],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall.append(time.perf_counter() - t)
+        in_process.append(float(done.stdout.split()[0]))
+    return {
+        "import_to_label_s": statistics.median(in_process),
+        "process_s": statistics.median(wall),
+    }
+
+
+def accuracy() -> dict[str, Any]:
+    responses, prompts = load_responses("test"), load_prompts("test")
+    out: dict[str, Any] = {}
+    for kind in ("keyword", "trained"):
+        dets = refusal_detector(kind).detect(
+            [r.prompt for r in responses], [r.response for r in responses]
+        )
+        out[f"refusal_{kind}"] = agreement(
+            [r.label for r in responses], [d.label for d in dets], REFUSAL_LABELS
+        ).to_dict()
+        hdets = harm_classifier(kind).detect([p.prompt for p in prompts])
+        out[f"harm_{kind}"] = agreement(
+            [p.label for p in prompts], [d.label for d in hdets], HARM_LABELS
+        ).to_dict()
+    return out
+
+
+def experiment(repeats: int) -> dict[str, float]:
+    times = []
+    for i in range(max(repeats, 20)):
+        t = time.perf_counter()
+        alignlab.run("refusal-calibration", pressure=0.7, seed=i)
+        times.append(time.perf_counter() - t)
+    data = alignlab.run("refusal-calibration").to_dict()
+    return {
+        "run_ms": 1000 * statistics.median(times),
+        "fr": data["fr"],
+        "fr_lo": data["fr_ci"][0],
+        "fr_hi": data["fr_ci"][1],
+    }
+
+
+def tax_plot(path: Path) -> None:
+    """Plot FR, over-refusal and unsafe compliance against guardrail strictness."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for ax, pressure in zip(axes, (0.0, 0.6), strict=True):
+        for fidelity, name, colour in ((0.0, "keyword", "tab:grey"), (1.0, "trained", "tab:blue")):
+            data = alignlab.run("refusal-calibration", pressure=pressure, fidelity=fidelity)
+            tax = data.to_dict()["tax"]
+            x = tax["strictness"]
+            ax.plot(x, tax["fr"], color=colour, lw=2, label=f"FR /100, {name}")
+            over = [100 * (1 - h) for h in tax["helpfulness"]]
+            unsafe = [100 * (1 - h) for h in tax["harm_prevented"]]
+            ax.plot(x, over, color=colour, ls="--", label=f"safe prompts refused %, {name}")
+            ax.plot(x, unsafe, color=colour, ls=":", label=f"unsafe prompts answered %, {name}")
+        words = "no rewording" if pressure == 0 else "attacker tries 3 rewordings"
+        ax.set_title(f"pressure {pressure:.1f} ({words})")
+        ax.set_xlabel("guardrail strictness (threshold = 1 - strictness)")
+    axes[0].set_ylabel("per 100")
+    axes[0].legend(fontsize=7, loc="upper center")
+    fig.suptitle("refusal-calibration: the alignment tax (held-out prompt suite)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _pct(fig: dict[str, Any]) -> str:
+    lo, hi = fig["accuracy_ci"]
+    return (
+        f"{100 * fig['accuracy']:.1f}% ({100 * lo:.1f}-{100 * hi:.1f}) | {fig['macro_f1']:.3f} "
+        f"| {fig['correct']}/{fig['n']}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--tax-plot", type=Path, help="write the alignment-tax plot here")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    results = {
+        "cpus": os.cpu_count(),
+        "load_1min": load,
+        "throughput": throughput(args.repeats),
+        "first_label": first_label(args.repeats),
+        "accuracy": accuracy(),
+        "experiment": experiment(args.repeats),
+    }
+    tp, fl, acc, ex = (results[k] for k in ("throughput", "first_label", "accuracy", "experiment"))
+    print(f"machine: {results['cpus']} CPUs, 1-min load average {load:.1f} (shared)")
+    print(
+        f"refusal detector: {tp['refusal_per_s']:.0f} responses/s wall clock, "
+        f"{tp['refusal_per_cpu2_s']:.0f}/s per 2 cores of CPU time (batch 64, 2 threads, "
+        f"mean {tp['mean_chars']:.0f} chars); keyword baseline {tp['keyword_per_s']:.0f}/s"
+    )
+    print(f"harm classifier: {tp['harm_per_s']:.0f} prompts/s")
+    print(
+        f"import to first label: {fl['import_to_label_s']:.2f} s "
+        f"(whole fresh process {fl['process_s']:.2f} s)"
+    )
+    print(
+        f"refusal-calibration run: {ex['run_ms']:.2f} ms median; default FR "
+        f"{ex['fr']:.1f}/100 ({ex['fr_lo']:.1f}-{ex['fr_hi']:.1f})"
+    )
+    print()
+    print("| held-out split | detector | accuracy (95% CI) | macro-F1 | correct |")
+    print("|---|---|---|---|---|")
+    for task in ("refusal", "harm"):
+        for kind, name in (("keyword", "string match"), ("trained", "trained")):
+            print(f"| {task} | {name} | {_pct(acc[f'{task}_{kind}'])} |")
+    if args.tax_plot:
+        tax_plot(args.tax_plot)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
