@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,6 +30,7 @@ from alignlab.core import (
     unregister,
 )
 from alignlab.lab import SurfaceGrid, create_app
+from tests.lab._browser import CHROMIUM, CHROMIUM_ARGS
 
 MAX_LOG2_N = 9
 SAMPLES = 50_000
@@ -159,3 +161,28 @@ def client(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[TestClient]:
     """A TestClient on an app with labtoy and the core's toy registered, small surfaces."""
     with TestClient(create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; fails (never skips) when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is required for the browser tests and is missing at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page in its own context; any uncaught page error fails the test."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert errors == [], errors

@@ -5,12 +5,8 @@ These tests fail (never skip) when Chromium is missing: CI installs it (`.ci/run
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
@@ -19,41 +15,24 @@ import alignlab
 from alignlab.core import register, unregister
 from alignlab.lab import create_app, running_server
 from tests.conftest import TOY_SCHEMA, toy_experiment
+from tests.lab._browser import (
+    READ,
+    assert_matches_library,
+    drag,
+    open_lab,
+    url_state,
+    wait_exact,
+    wait_surface,
+    without_surfaces,
+)
 from tests.lab.conftest import registered_labtoy
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "lab.png"
-# The experiment the README screenshot shows: goodhart once it is registered.
-SHOWCASE = "goodhart" if "goodhart" in {s.id for s in alignlab.experiments()} else "labtoy"
-
-READ = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
-  const r = document.getElementById("readout").dataset;
-  const stage = (s) => Number(document.querySelector(`#loop [data-stage="${s}"]`).dataset.value);
-  resolve({
-    source: r.source, key: r.key, fr: Number(r.fr), frLo: Number(r.frLo), frHi: Number(r.frHi),
-    proxy: Number(r.proxy), true: Number(r.true),
-    optimiser: stage("optimiser"), specification: stage("specification"),
-    gap: Number(document.querySelector('#loop [data-role="gap"]').dataset.gap),
-    cursor: Number(document.querySelector("#chart .cursor").getAttribute("x1")),
-    chartTrue: Number(document.querySelector('#chart [data-point="true"]').dataset.value),
-    chartProxy: Number(document.querySelector('#chart [data-point="proxy"]').dataset.value),
-    chartPressure: Number(document.getElementById("chart").dataset.pressure),
-    dialFr: Number(document.getElementById("dial").dataset.fr),
-    dialText: document.getElementById("fr-value").textContent,
-    explanation: document.getElementById("explanation").textContent,
-  });
-})))"""
+# Past the peak FR must rise: for labtoy, and for goodhart, the README's experiment.
+PEAKED = (
+    ["labtoy", "goodhart"] if "goodhart" in {s.id for s in alignlab.experiments()} else ["labtoy"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,103 +50,6 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 yield url
         finally:
             unregister("toy")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is required for the browser tests and is missing at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert errors == [], errors
-
-
-def open_lab(page: Any, url: str, hash_: str = "") -> dict[str, Any]:
-    """Open the page and wait until it shows the exact result for its URL."""
-    page.goto(url + hash_)
-    return wait_exact(page)
-
-
-def without_surfaces(page: Any) -> None:
-    """Make every surface request fail, as if the server could not provide one."""
-    page.route("**/api/surface/**", lambda route: route.abort())
-
-
-def wait_exact(page: Any) -> dict[str, Any]:
-    page.wait_for_function(
-        "() => document.getElementById('readout').dataset.source === 'exact'", timeout=20_000
-    )
-    state: dict[str, Any] = page.evaluate(READ)
-    return state
-
-
-def wait_surface(page: Any) -> None:
-    page.wait_for_function("() => window.lab && window.lab.surface !== null", timeout=60_000)
-
-
-def drag(page: Any, name: str, to: float) -> dict[str, Any]:
-    """Drag slider `name` to position `to` with real mouse events; return the mid-drag view."""
-    slider = page.locator(f"#s-{name}")
-    box = slider.bounding_box()
-    value = float(slider.input_value())
-    half_thumb = 8
-    y = box["y"] + box["height"] / 2
-
-    def x_of(v: float) -> float:
-        return float(box["x"] + half_thumb + v * (box["width"] - 2 * half_thumb))
-
-    def target(v: float) -> float:
-        # Past either end clamps to it, as a person overshooting the track would.
-        return float(
-            box["x"] + box["width"] + 20 if v >= 1 else box["x"] - 20 if v <= 0 else x_of(v)
-        )
-
-    page.mouse.move(x_of(value), y)
-    page.mouse.down()
-    page.mouse.move(target(to), y, steps=15)
-    mid: dict[str, Any] = page.evaluate(READ)
-    page.mouse.up()
-    return mid
-
-
-def url_state(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).fragment))
-
-
-def library_result(url: str) -> dict[str, Any]:
-    """`alignlab.run` at the settings the page's URL holds."""
-    state = url_state(url)
-    spec = alignlab.get(state.pop("experiment"))
-    sliders = {s: float(state.pop(s)) for s in ("pressure", "fidelity", "oversight")}
-    seed = int(state.pop("seed"))
-    result = spec.run(**sliders, seed=seed, options=state)
-    data: dict[str, Any] = json.loads(json.dumps(result.to_dict()))
-    return data
-
-
-def assert_matches_library(shown: dict[str, Any], url: str) -> None:
-    expected = library_result(url)
-    assert shown["source"] == "exact"
-    assert shown["fr"] == expected["fr"]
-    assert shown["proxy"] == expected["proxy"]
-    assert shown["true"] == expected["true"]
-    assert [shown["frLo"], shown["frHi"]] == expected["fr_ci"]
-    assert shown["explanation"] == expected["explanation"]
-    assert shown["dialText"] == f"{expected['fr']:.1f}"
 
 
 def test_picker_lists_every_registered_experiment(page: Any, lab_url: str) -> None:
@@ -194,7 +76,7 @@ def test_picker_lists_every_registered_experiment(page: Any, lab_url: str) -> No
         assert page.locator("#exp-title").text_content() == spec.title
 
 
-@pytest.mark.parametrize("experiment", sorted({"labtoy", SHOWCASE}))
+@pytest.mark.parametrize("experiment", PEAKED)
 def test_pressure_far_past_the_peak_raises_fr(page: Any, lab_url: str, experiment: str) -> None:
     peak = alignlab.run(experiment).to_dict()["peak"]["pressure"]
     start = open_lab(page, lab_url, f"#experiment={experiment}&pressure={peak:.3f}")
@@ -328,18 +210,6 @@ def test_one_exact_request_in_flight_and_no_request_per_move(page: Any, lab_url:
     assert peak_in_flight == 1
     assert 1 <= runs <= 8  # 60 mouse moves, at most a request per release or idle pause
     assert_matches_library(shown, page.url)
-
-
-def test_screenshot_for_the_readme(page: Any, lab_url: str) -> None:
-    result = alignlab.run(SHOWCASE).to_dict()
-    pressure = min(1.0, result["peak"]["pressure"] + 0.35)
-    shown = open_lab(page, lab_url, f"#experiment={SHOWCASE}&pressure={pressure:.2f}")
-    wait_surface(page)
-    page.wait_for_timeout(200)
-    assert math.isfinite(shown["fr"])
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
-    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_page_model_interpolates_the_surface_like_numpy(page: Any, lab_url: str) -> None:
