@@ -45,7 +45,7 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         try:
             cache = tmp_path_factory.mktemp("surfaces")
             # Surfaces on the grid `alignlab lab` would choose, within a 4 s budget each.
-            app = create_app(cache_dir=cache, budget_s=4.0)
+            app = create_app(cache_dir=cache, budget_s=2.0)
             with running_server(app) as url:
                 yield url
         finally:
@@ -281,3 +281,21 @@ def test_page_model_url_state_round_trips(page: Any, lab_url: str) -> None:
         states,
     )
     assert back == states
+
+
+REAL = [s.id for s in alignlab.experiments()]
+
+
+@pytest.mark.parametrize("experiment", REAL)
+def test_every_experiment_drags_and_matches_the_library(
+    page: Any, lab_url: str, experiment: str
+) -> None:
+    open_lab(page, lab_url, f"#experiment={experiment}")
+    wait_surface(page)
+    for name, target in (("pressure", 0.9), ("fidelity", 0.7), ("oversight", 0.6)):
+        mid = drag(page, name, target)
+        assert mid["source"] == "surface", name
+        assert all(np.isfinite([mid["fr"], mid["proxy"], mid["true"], mid["gap"]]))
+        shown = wait_exact(page)
+        assert float(url_state(page.url)[name]) == pytest.approx(target, abs=0.02)
+        assert_matches_library(shown, page.url)
