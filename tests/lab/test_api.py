@@ -65,6 +65,7 @@ def test_run_defaults_fill_missing_fields(client: TestClient) -> None:
     [
         ("{not json", "not valid JSON"),
         ("[1, 2]", "JSON object"),
+        ("[" * 30_000 + "]" * 30_000, "nested too deeply"),
         ('{"params": {}}', "'experiment' must be a string"),
         ('{"experiment": "nope"}', "unknown experiment 'nope'"),
         ('{"experiment": "labtoy", "extra": 1}', "unknown key 'extra'"),
@@ -128,6 +129,11 @@ def test_run_never_answers_500(client: TestClient, body: object) -> None:
     assert response.status_code in (200, 422)
     if response.status_code == 422:
         assert response.json()["error"]
+
+
+def test_run_rejects_oversized_bodies(client: TestClient) -> None:
+    response = client.post("/api/run", content=b" " * 70_000)
+    assert response.status_code == 413 and "larger than" in response.json()["error"]
 
 
 def test_surface_layout_and_values_match_runs_at_grid_points(client: TestClient) -> None:

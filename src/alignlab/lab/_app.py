@@ -169,8 +169,8 @@ def create_app(
             return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
         try:
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            return _error(422, "the body is not valid JSON")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return _error(422, "the body is not valid JSON (or is nested too deeply)")
         try:
             spec, sliders, options, seed = parse_run_request(body)
             started = time.perf_counter()
