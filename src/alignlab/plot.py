@@ -55,9 +55,11 @@ def plot_result(data: dict[str, Any], path: str | Path) -> Path:
         xy=(x_peak, peak["true"]),
         xytext=(0, 18),
         textcoords="offset points",
-        ha="center",
+        # Keep the label inside the axes when the peak sits at either end of the curve.
+        ha={0: "left", len(x) - 1: "right"}.get(int(peak["index"]), "center"),
         arrowprops={"arrowstyle": "->", "color": "#2b6cb0"},
     )
+    top.margins(y=0.18)  # headroom so the peak label never meets the title
     top.set_ylabel("reward")
     top.legend(loc="best", fontsize=8)
     params = data["params"]

@@ -1,0 +1,312 @@
+"""A self-contained HTML report of one or more runs: no CDN, no script, inline CSS and SVG.
+
+For each run: the headline rates with Wilson intervals, per-category bars with interval
+whiskers, and, when the system has guardrails, their alignment tax (safe items they
+turned into refusals) against the harm they prevented (unsafe items they stopped).
+Runs of the same suite are also drawn side by side, so systems can be compared at a
+glance; the paired significance test is `alignlab bench compare`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from alignlab.bench._compare import Comparison
+from alignlab.bench._metrics import Rate, RunMetrics
+
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "refusal_calibration": ("over_refusal", "unsafe_compliance", "failure", "partial_refusal"),
+    "xstest": ("over_refusal", "unsafe_compliance", "failure", "partial_refusal"),
+    "honesty": ("correct", "abstained", "confidently_wrong"),
+}
+"""The outcomes each suite's report leads with."""
+
+LABELS: dict[str, str] = {
+    "over_refusal": "over-refusal (safe items refused)",
+    "unsafe_compliance": "unsafe compliance (unsafe items answered)",
+    "failure": "failures (FR /100 ÷ 100)",
+    "partial_refusal": "partial refusals",
+    "correct": "correct",
+    "abstained": "abstained",
+    "confidently_wrong": "confidently wrong",
+}
+
+_CSS = (
+    "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;"
+    "color:#1b1f24;padding:0 1rem}h1{font-size:1.6rem;margin-bottom:.2rem}"
+    "h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}"
+    "h3{margin:1.4rem 0 .4rem}table{border-collapse:collapse;margin:.6rem 0}"
+    "td,th{padding:.25rem .7rem;border-bottom:1px solid #eaeef2;text-align:right}"
+    "th:first-child,td:first-child{text-align:left}.muted{color:#57606a}"
+    ".tag{display:inline-block;background:#fff3bf;border:1px solid #e3c64b;"
+    "border-radius:4px;padding:0 .4rem;font-size:.85rem}"
+    ".bad{color:#b42318;font-weight:600}.good{color:#1a7f37;font-weight:600}"
+    "svg text{font:12px system-ui,sans-serif}"
+    "code{background:#f6f8fa;padding:0 .3rem;border-radius:3px}"
+)
+
+_COLOURS = ("#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df", "#cf222e")
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _row(*cells: object, head: bool = False, cls: str = "") -> str:
+    tag = "th" if head else "td"
+    first = f'<{tag} class="{cls}">' if cls else f"<{tag}>"
+    inner = f"</{tag}><{tag}>".join(str(c) for c in cells)
+    return f"<tr>{first}{inner}</{tag}></tr>"
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str = "#1b1f24") -> str:
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        f'stroke="{colour}" stroke-width="1.5"/>'
+    )
+
+
+def _pct(rate: Rate) -> str:
+    return f"{100 * rate.rate:.1f}%"
+
+
+def _ci(rate: Rate) -> str:
+    return f"[{100 * rate.ci[0]:.1f}, {100 * rate.ci[1]:.1f}]"
+
+
+def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int = 640) -> str:
+    """Horizontal bars in [0, 100]% with Wilson-interval whiskers, as inline SVG."""
+    label_w, bar_w, row_h = 190, width - 190 - 120, 22
+    height = row_h * len(rows) + 24
+    parts = [f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * tick / 100
+        parts.append(_line(x, 0, x, height - 18, "#eaeef2"))
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#57606a">{tick}%</text>'
+        )
+    for i, (label, rate) in enumerate(rows):
+        y = i * row_h + 4
+        w = bar_w * rate.rate
+        lo, hi = (label_w + bar_w * v for v in rate.ci)
+        mid = y + (row_h - 8) / 2
+        parts.append(
+            f'<text x="{label_w - 8}" y="{mid + 4:.1f}" text-anchor="end">{_esc(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{colour}" opacity="0.8"><title>{_esc(label)}: '
+            f"{rate.count}/{rate.total}</title></rect>"
+        )
+        parts.append(_line(lo, mid, hi, mid))
+        parts.extend(_line(x, mid - 4, x, mid + 4) for x in (lo, hi))
+        parts.append(
+            f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">'
+            f"{_pct(rate)} ({rate.count}/{rate.total})</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _headline(run: RunMetrics) -> tuple[str, ...]:
+    keys = HEADLINES.get(run.task.split("/")[-1])
+    return tuple(k for k in keys if k in run.overall) if keys else tuple(sorted(run.overall))
+
+
+def _run_section(run: RunMetrics, index: int) -> str:
+    out = [f'<h2 id="run-{index}">{_esc(run.system)} · {_esc(run.task)}</h2>']
+    if run.scripted:
+        out.append(
+            '<p><span class="tag">scripted target</span> '
+            '<span class="muted">a canned stand-in used by the demo, not a model</span></p>'
+        )
+    out.append(
+        f'<p class="muted">model <code>{_esc(run.model)}</code> · {run.samples} samples · '
+        f"{run.errors} errored (not scored) · log <code>{_esc(run.location)}</code></p>"
+    )
+    rows = ["<table>" + _row("metric", "rate", "Wilson 95% CI", "count / items", head=True)]
+    for key in _headline(run):
+        rate = run.overall[key]
+        label = _esc(LABELS.get(key, key))
+        rows.append(_row(label, _pct(rate), _ci(rate), f"{rate.count} / {rate.total}"))
+    if run.fr is not None:
+        fr, (lo, hi) = run.fr
+        rows.append(
+            _row(
+                "<b>FR /100</b> (failures per 100 items)",
+                f"<b>{fr:.1f}</b>",
+                f"[{lo:.1f}, {hi:.1f}]",
+                "",
+            )
+        )
+    rows.append("</table>")
+    out.extend(rows)
+    for key in _headline(run)[:2]:
+        cats = [(c, m[key]) for c, m in run.by_category.items() if key in m]
+        if cats:
+            out.append(f"<h3>{_esc(LABELS.get(key, key))} by category</h3>")
+            out.append(_bars(cats, _COLOURS[_headline(run).index(key) % len(_COLOURS)]))
+    kinds = [
+        (f"{k}: {LABELS.get(key, key).split(' (')[0]}", m[key])
+        for k, m in run.by_kind.items()
+        for key in _headline(run)[:2]
+        if key in m
+    ]
+    if kinds:
+        out.append("<h3>by item kind</h3>")
+        out.append(_bars(kinds, "#8250df"))
+    if run.guardrails is not None:
+        g = run.guardrails
+        layers = (
+            ", ".join(f"{_esc(k)}: {v}" for k, v in sorted(g.by_layer.items())) or "none intervened"
+        )
+        out.append("<h3>guardrails: the alignment tax</h3>")
+        lost, prevented = g.helpfulness_lost, g.harm_prevented
+        out.append(
+            "<table>"
+            + _row("", "rate", "Wilson 95% CI", "items", head=True)
+            + _row(
+                "helpfulness lost (safe items a guardrail turned into refusals)",
+                _pct(lost),
+                _ci(lost),
+                f"{lost.count} / {lost.total}",
+                cls="bad",
+            )
+            + _row(
+                "harm prevented (unsafe items a guardrail stopped)",
+                _pct(prevented),
+                _ci(prevented),
+                f"{prevented.count} / {prevented.total}",
+                cls="good",
+            )
+            + f"</table><p class='muted'>interventions by layer: {layers}</p>"
+        )
+    return "".join(out)
+
+
+def _side_by_side(runs: Sequence[RunMetrics]) -> str:
+    out: list[str] = []
+    tasks = sorted({r.task for r in runs})
+    for task in tasks:
+        same = [r for r in runs if r.task == task]
+        if len(same) < 2:
+            continue
+        out.append(f"<h2>{_esc(task)}: systems side by side</h2>")
+        for key in _headline(same[0]):
+            rows = [(r.system, r.overall[key]) for r in same if key in r.overall]
+            out.append(f"<h3>{_esc(LABELS.get(key, key))}</h3>")
+            out.append(_bars(rows, _COLOURS[_headline(same[0]).index(key) % len(_COLOURS)]))
+    return "".join(out)
+
+
+def _tax_summary(runs: Sequence[RunMetrics]) -> str:
+    guarded = [r for r in runs if r.guardrails is not None]
+    if not guarded:
+        return ""
+    out = [
+        "<h2>the alignment tax of the guardrails</h2><p class='muted'>What each guarded "
+        "system's guardrail layers cost in helpfulness (safe items they turned into "
+        "refusals) against the harm they prevented (unsafe items they stopped).</p><table>",
+        _row("system", "suite", "helpfulness lost", "harm prevented", head=True),
+    ]
+    for r in guarded:
+        assert r.guardrails is not None
+        lost, prevented = r.guardrails.helpfulness_lost, r.guardrails.harm_prevented
+        out.append(
+            _row(
+                _esc(r.system),
+                _esc(r.task),
+                f"{_pct(lost)} {_ci(lost)} ({lost.count}/{lost.total} safe)",
+                f"{_pct(prevented)} {_ci(prevented)} ({prevented.count}/{prevented.total} unsafe)",
+            )
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
+def _comparisons(comparisons: Sequence[Comparison]) -> str:
+    out: list[str] = []
+    for comp in comparisons:
+        out.append(
+            f"<h2>paired comparison: {_esc(comp.base_name)} → {_esc(comp.candidate_name)}</h2>"
+            f"<p class='muted'>base <code>{_esc(comp.base)}</code>"
+            f"<br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired "
+            f"samples · alpha {comp.alpha} (Holm-adjusted)</p><table>"
+        )
+        out.append(
+            _row(
+                "outcome",
+                "better",
+                "base",
+                "candidate",
+                "delta",
+                "95% CI",
+                "p",
+                "p (Holm)",
+                "",
+                head=True,
+            )
+        )
+        for m in comp.metrics:
+            verdict = (
+                '<span class="bad">regression</span>'
+                if m.regression
+                else '<span class="good">improved</span>'
+                if m.improvement
+                else ""
+            )
+            out.append(
+                _row(
+                    _esc(m.name),
+                    _esc(m.direction),
+                    f"{m.base:.3f}",
+                    f"{m.candidate:.3f}",
+                    f"{m.delta:+.3f}",
+                    f"[{m.ci[0]:+.3f}, {m.ci[1]:+.3f}]",
+                    f"{m.p_value:.4f}",
+                    f"{m.p_adjusted:.4f}",
+                    verdict,
+                )
+            )
+        out.append("</table>")
+    return "".join(out)
+
+
+def render_report(
+    runs: Sequence[RunMetrics],
+    comparisons: Sequence[Comparison] = (),
+    title: str = "alignlab bench report",
+) -> str:
+    """Render runs (and optional paired comparisons) as one self-contained HTML page."""
+    body = [f"<h1>{_esc(title)}</h1>"]
+    if any(r.scripted for r in runs):
+        body.append(
+            '<p><span class="tag">contains scripted targets</span> <span class="muted">'
+            "systems named scripted-* are canned stand-ins that show the workflow offline; "
+            "their numbers describe the scripts, not any model.</span></p>"
+        )
+    body.append(
+        "<p class='muted'>Rates are over the items each outcome applies to (over-refusal "
+        "over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, "
+        "which stay honest at 0/N and N/N. Errored samples are not scored and are listed "
+        "per run.</p>"
+    )
+    body.append(
+        "<ul>"
+        + "".join(
+            f'<li><a href="#run-{i}">{_esc(r.system)} · {_esc(r.task)}</a></li>'
+            for i, r in enumerate(runs)
+        )
+        + "</ul>"
+    )
+    body.append(_tax_summary(runs))
+    body.append(_side_by_side(runs))
+    body.append(_comparisons(comparisons))
+    body.extend(_run_section(r, i) for i, r in enumerate(runs))
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{_esc(title)}</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>"
+    )

@@ -1,0 +1,53 @@
+"""Re-score an existing refusal log offline with a chosen detector, without calling the model.
+
+The answers are already in the log; only their labels change. This is how a team checks
+how much a headline number depends on the refusal detector (the string-match baseline
+against the trained one), or upgrades old logs to a better detector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inspect_ai import score as inspect_score
+from inspect_ai.log import EvalLog, write_eval_log
+
+from alignlab.bench._guardrails import resolve_refusal_detector
+from alignlab.bench._metrics import LogError, read_log
+from alignlab.bench._scorers import refusal_scorer
+
+
+def rescore_log(
+    path: str | Path,
+    detector: str | None = None,
+    out: str | Path | None = None,
+) -> EvalLog:
+    """Re-score the refusal outcomes of a log with `detector` and write the result.
+
+    Args:
+        path: an Inspect log of `refusal_calibration`, `xstest`, or any task whose
+            samples carry `unsafe` in their metadata.
+        detector: the detector kind (`trained`, `keyword`; None: the best available).
+        out: where to write the new log (default: next to the input, with
+            `-rescored-<kind>` before the extension). The input is never modified.
+
+    Raises:
+        LogError: when the log cannot be read, or its samples are not refusal items.
+    """
+    source = Path(path)
+    log = read_log(source)
+    samples = log.samples or []
+    if not samples or not any("unsafe" in (s.metadata or {}) for s in samples):
+        raise LogError(f"{source}: not a refusal log (its samples carry no 'unsafe' metadata)")
+    kind, _ = resolve_refusal_detector(detector)
+    rescored = inspect_score(
+        log,
+        refusal_scorer(kind),
+        action="overwrite",
+        display="none",
+        model="none/none",
+    )
+    target = Path(out) if out else source.with_name(f"{source.stem}-rescored-{kind}{source.suffix}")
+    rescored.location = str(target)
+    write_eval_log(rescored, str(target))
+    return rescored

@@ -1,0 +1,201 @@
+"""Run a system's suites on Inspect AI, always with a retry limit and a timeout, resumably.
+
+A run writes one Inspect log per suite into the log directory, and nowhere else. When
+the newest log there for the same suite, system (by fingerprint) and limit is
+unfinished (interrupted, cancelled, or with samples that errored), `run_suite` resumes
+it with Inspect's `eval_retry`, which keeps every finished sample and re-runs only the
+rest; otherwise it starts a fresh run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from inspect_ai import Task, eval, eval_retry
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.model import GenerateConfig, Model, get_model
+
+from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
+from alignlab.bench._system import SystemSpec, check_api_key
+
+DisplayType = Literal["full", "conversation", "rich", "plain", "log", "none"]
+
+DEFAULT_LOG_DIR = "alignlab-logs"
+"""Where `alignlab bench run` writes its logs unless told otherwise."""
+
+DEFAULT_MAX_CONNECTIONS = 10
+"""Concurrent model requests unless told otherwise."""
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """The outcome of running one suite.
+
+    Attributes:
+        suite: the suite's name.
+        log: the Inspect log (its `location` is the file written).
+        resumed_from: the log that was resumed, or None for a fresh run.
+        errors: samples that ended in an error (retry the run to finish them).
+    """
+
+    suite: str
+    log: EvalLog
+    resumed_from: str | None
+    errors: int
+
+
+def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> Model:
+    """Build the Inspect model of a system, with its retry limit and timeouts always set.
+
+    The key is passed to Inspect by the *name* of its environment variable
+    (`api_key_var`, for `openai-api/...` models), so the log records the name only.
+
+    Raises:
+        SystemFileError: when the key's environment variable is not set.
+    """
+    check_api_key(spec)
+    config = GenerateConfig(
+        max_retries=spec.max_retries,
+        timeout=spec.timeout,
+        attempt_timeout=spec.attempt_timeout,
+        max_connections=max_connections,
+        **spec.generation,
+    )
+    model_args: dict[str, Any] = {}
+    if spec.api_key_env and spec.model.startswith("openai-api/"):
+        model_args["api_key_var"] = spec.api_key_env
+    return get_model(spec.model, config=config, base_url=spec.base_url, **model_args)
+
+
+def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> Task:
+    """Build the Inspect task of one suite for a system (read from its file when it has one)."""
+    system = spec.path
+    if suite == "refusal_calibration":
+        task = refusal_calibration(system=system, detector=spec.refusal_detector)
+    elif suite == "honesty":
+        task = honesty(system=system)
+    elif suite == "xstest":
+        if not xstest_path:
+            raise SuiteError("the xstest suite needs --xstest FILE.csv")
+        task = xstest(
+            path=str(Path(xstest_path).resolve()), system=system, detector=spec.refusal_detector
+        )
+    else:
+        raise SuiteError(f"unknown suite {suite!r} (suites: {', '.join((*SUITES, 'xstest'))})")
+    if system is None:
+        # A system built in code (the demo) has no file to rebuild from; carry its
+        # solver chain on the task itself.
+        from alignlab.bench._guardrails import system_solvers
+
+        task.solver = _chain(system_solvers(spec))
+        task.metadata = {**(task.metadata or {}), "alignlab_system": spec.summary()}
+    return task
+
+
+def _chain(solvers: list[Any]) -> Any:
+    from inspect_ai.solver import chain
+
+    return chain(*solvers)
+
+
+def sample_errors(log: EvalLog) -> int:
+    """Count the samples of a log that ended in an error, or never finished."""
+    if log.samples is not None:
+        return sum(1 for s in log.samples if s.error is not None)
+    if log.results is None:
+        return 0
+    return max(0, log.results.total_samples - log.results.completed_samples)
+
+
+def _is_unfinished(log: EvalLog) -> bool:
+    if log.status != "success":
+        return True
+    results = log.results
+    return results is None or results.completed_samples < results.total_samples
+
+
+def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None) -> str | None:
+    """Return the newest unfinished log in `log_dir` of this suite, system and limit, if any.
+
+    Only the newest matching log counts: once a run has finished, the next run is fresh.
+    """
+    if not Path(log_dir).is_dir():
+        return None
+    for info in list_eval_logs(log_dir, recursive=False):  # newest first
+        try:
+            header = read_eval_log(info, header_only=True)
+        except Exception:  # a log being written or a foreign file: not ours to resume
+            continue
+        meta = header.eval.metadata or {}
+        system = meta.get("alignlab_system") or {}
+        if meta.get("alignlab_suite") != suite or system.get("fingerprint") != spec.fingerprint:
+            continue
+        if header.eval.config.limit != limit:
+            continue
+        return info.name if _is_unfinished(header) else None
+    return None
+
+
+def run_suite(
+    spec: SystemSpec,
+    suite: str,
+    *,
+    log_dir: str = DEFAULT_LOG_DIR,
+    limit: int | None = None,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    display: DisplayType = "plain",
+    xstest_path: str | None = None,
+    fresh: bool = False,
+) -> SuiteRun:
+    """Run (or resume) one suite against a system and return its log.
+
+    Samples that still fail after the model's retries are recorded as errors in the log
+    (never silently dropped); run again with the same arguments to retry just those.
+
+    Raises:
+        SystemFileError: when the key's environment variable is not set.
+        SuiteError: for an unknown suite.
+    """
+    model = build_model(spec, max_connections)
+    task = make_task(suite, spec, xstest_path)
+    os.makedirs(log_dir, exist_ok=True)
+    common: dict[str, Any] = {
+        "log_dir": log_dir,
+        "log_format": "eval",
+        "display": display,
+        "fail_on_error": False,
+        "max_retries": spec.max_retries,
+        "timeout": spec.timeout,
+        "attempt_timeout": spec.attempt_timeout,
+        "max_connections": max_connections,
+        "log_buffer": 10,
+        "score_display": False,
+    }
+    resumable = None if fresh or spec.path is None else find_resumable(log_dir, suite, spec, limit)
+    if resumable is not None:
+        logs = eval_retry(resumable, **common)
+    else:
+        logs = eval(task, model=model, limit=limit, **common)
+    log = logs[0]
+    return SuiteRun(suite=suite, log=log, resumed_from=resumable, errors=sample_errors(log))
+
+
+def run_system(
+    spec: SystemSpec,
+    suites: tuple[str, ...] = SUITES,
+    *,
+    on_suite: Callable[[SuiteRun], None] | None = None,
+    **kwargs: Any,
+) -> list[SuiteRun]:
+    """Run several suites in turn (see `run_suite`), calling `on_suite` after each."""
+    runs = []
+    for suite in suites:
+        run = run_suite(spec, suite, **kwargs)
+        if on_suite is not None:
+            on_suite(run)
+        runs.append(run)
+    return runs

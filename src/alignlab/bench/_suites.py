@@ -1,0 +1,236 @@
+"""The Bench's suites as registered Inspect tasks, and the datasets behind them.
+
+- `refusal_calibration`: 350 items written for alignlab: clearly safe requests,
+  safe-but-scary ones (homonyms, figurative language, safe targets, history, fiction,
+  public figures, definitions, safety questions) and clearly unsafe requests across the
+  usual hazard categories, phrased at category level with no operational detail.
+- `honesty`: 157 items: checkable answers, false premises, unanswerable questions and
+  sycophancy probes (the user asserts a wrong answer).
+- `xstest`: any CSV in the XSTest format (`id,prompt,type,label`), which users download
+  themselves; unsafe items are those labelled `unsafe` or typed `contrast_*`.
+
+Each task takes `system`, the path of a system file, and builds the system's solver chain
+(system prompt, guardrails, generation) from it; the model comes from the caller
+(`alignlab bench run` reads it from the system file; `inspect eval` from `--model`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from inspect_ai import Epochs, Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+
+from alignlab.bench._guardrails import system_solvers
+from alignlab.bench._scorers import honesty_scorer, mean_applicable, refusal_scorer
+from alignlab.bench._system import SystemSpec, load_system
+from alignlab.core import AlignlabError
+
+SUITES: tuple[str, ...] = ("refusal_calibration", "honesty")
+"""The built-in suites, in the order `alignlab bench run` runs them."""
+
+REFUSAL_KINDS: tuple[str, str, str] = ("safe", "safe_scary", "unsafe")
+"""Item kinds of `refusal_calibration`: safe, safe-but-scary, unsafe."""
+
+HONESTY_KINDS: tuple[str, str, str, str] = (
+    "checkable",
+    "false_premise",
+    "unanswerable",
+    "sycophancy",
+)
+"""Item kinds of `honesty`."""
+
+
+class SuiteError(AlignlabError, ValueError):
+    """A suite or its data file is unknown or malformed."""
+
+
+def _read_jsonl(name: str) -> list[dict[str, Any]]:
+    text = resources.files("alignlab.bench").joinpath(f"data/{name}.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def refusal_items() -> list[dict[str, Any]]:
+    """Return the `refusal_calibration` items (id, kind, category, prompt), in file order."""
+    return _read_jsonl("refusal_calibration")
+
+
+def honesty_items() -> list[dict[str, Any]]:
+    """Return the `honesty` items (id, kind, category, prompt, answers[, user_claim])."""
+    return _read_jsonl("honesty")
+
+
+def refusal_dataset() -> MemoryDataset:
+    """The `refusal_calibration` items as an Inspect dataset (metadata: kind, category, unsafe).
+
+    Example:
+        >>> len(refusal_dataset()) >= 300
+        True
+    """
+    samples = [
+        Sample(
+            id=item["id"],
+            input=item["prompt"],
+            metadata={
+                "kind": item["kind"],
+                "category": item["category"],
+                "unsafe": item["kind"] == "unsafe",
+            },
+        )
+        for item in refusal_items()
+    ]
+    return MemoryDataset(samples, name="refusal_calibration")
+
+
+def honesty_dataset() -> MemoryDataset:
+    """The `honesty` items as an Inspect dataset (target: the accepted answers).
+
+    Example:
+        >>> len(honesty_dataset()) >= 150
+        True
+    """
+    samples = [
+        Sample(
+            id=item["id"],
+            input=item["prompt"],
+            target=list(item["answers"]),
+            metadata={
+                "kind": item["kind"],
+                "category": item["category"],
+                "user_claim": item.get("user_claim"),
+            },
+        )
+        for item in honesty_items()
+    ]
+    return MemoryDataset(samples, name="honesty")
+
+
+XSTEST_COLUMNS: tuple[str, ...] = ("id", "prompt", "type")
+"""Columns an XSTest-format CSV must have (`label` and others are optional)."""
+
+
+def xstest_dataset(path: str | Path) -> MemoryDataset:
+    """Load an XSTest-format CSV (`id,prompt,type,label`) as a refusal dataset.
+
+    An item is unsafe when its `label` is `unsafe`, or (with no label column) when its
+    `type` starts with `contrast_`. Its category is its `type`.
+
+    Raises:
+        SuiteError: when the file is missing, lacks a column, or has an empty prompt.
+    """
+    file = Path(path)
+    try:
+        with file.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            missing = [c for c in XSTEST_COLUMNS if c not in columns]
+            if missing:
+                raise SuiteError(
+                    f"{file}: missing column(s) {', '.join(missing)} (need id,prompt,type[,label])"
+                )
+            rows = list(reader)
+    except FileNotFoundError:
+        raise SuiteError(f"{file}: no such XSTest CSV") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SuiteError(f"{file}: cannot read as CSV ({exc})") from None
+    samples = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        prompt = (row.get("prompt") or "").strip()
+        item_id = (row.get("id") or "").strip()
+        if not prompt or not item_id:
+            raise SuiteError(f"{file}: line {line}: empty id or prompt")
+        if item_id in seen:
+            raise SuiteError(f"{file}: line {line}: duplicate id {item_id!r}")
+        seen.add(item_id)
+        kind_text = (row.get("type") or "").strip()
+        label = (row.get("label") or "").strip().lower()
+        unsafe = label == "unsafe" if label else kind_text.startswith("contrast_")
+        samples.append(
+            Sample(
+                id=item_id,
+                input=prompt,
+                metadata={
+                    "kind": "unsafe" if unsafe else "safe",
+                    "category": kind_text or "uncategorised",
+                    "unsafe": unsafe,
+                },
+            )
+        )
+    if not samples:
+        raise SuiteError(f"{file}: no items")
+    return MemoryDataset(samples, name=file.stem)
+
+
+def _system(system: str | None) -> SystemSpec | None:
+    return load_system(system) if system else None
+
+
+def _metadata(suite: str, spec: SystemSpec | None) -> dict[str, Any]:
+    return {"alignlab_suite": suite, "alignlab_system": spec.summary() if spec else None}
+
+
+@task
+def refusal_calibration(system: str | None = None, detector: str | None = None) -> Task:
+    """Over-refusal against unsafe compliance, on 350 safe, safe-but-scary and unsafe items.
+
+    Args:
+        system: path of a system file (system prompt and guardrails); None: the bare model.
+        detector: refusal detector kind (`trained`, `keyword`); None: the system file's
+            choice, else the best available.
+    """
+    spec = _system(system)
+    kind = detector or (spec.refusal_detector if spec else None)
+    return Task(
+        dataset=refusal_dataset(),
+        solver=system_solvers(spec),
+        scorer=refusal_scorer(kind),
+        epochs=Epochs(1, mean_applicable()),
+        metadata=_metadata("refusal_calibration", spec),
+        version=1,
+    )
+
+
+@task
+def honesty(system: str | None = None) -> Task:
+    """Correct, abstained or confidently wrong on 157 items of four kinds.
+
+    The kinds: checkable answers, false premises, unanswerable questions and
+    sycophancy probes.
+
+    Args:
+        system: path of a system file (system prompt and guardrails); None: the bare model.
+    """
+    spec = _system(system)
+    return Task(
+        dataset=honesty_dataset(),
+        solver=system_solvers(spec),
+        scorer=honesty_scorer(),
+        metadata=_metadata("honesty", spec),
+        version=1,
+    )
+
+
+@task
+def xstest(path: str, system: str | None = None, detector: str | None = None) -> Task:
+    """Refusal calibration on an XSTest-format CSV that you supply (`-T path=xstest.csv`).
+
+    Args:
+        path: the CSV file (`id,prompt,type,label`).
+        system: path of a system file; None: the bare model.
+        detector: refusal detector kind; None: the system file's choice, else the best available.
+    """
+    spec = _system(system)
+    kind = detector or (spec.refusal_detector if spec else None)
+    return Task(
+        dataset=xstest_dataset(path),
+        solver=system_solvers(spec),
+        scorer=refusal_scorer(kind),
+        epochs=Epochs(1, mean_applicable()),
+        metadata=_metadata("xstest", spec),
+        version=1,
+    )

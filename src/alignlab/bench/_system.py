@@ -1,0 +1,410 @@
+"""The system file: one TOML file that names the whole LLM system under test.
+
+A system is more than a model: it is the model, its system prompt, its generation
+settings and the guardrail layers placed around it. Two systems differ when any of
+these differ, and the Bench's job is to say whether that difference matters.
+
+The API key is named only by the environment variable that holds it (`api_key_env`);
+the key itself never enters the file, the task arguments or the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alignlab.core import AlignlabError
+
+GUARDRAIL_TYPES = ("input_filter", "output_filter", "self_critique")
+"""Guardrail layer types, in the only order they can act: before, then after generation."""
+
+CLASSIFIER_KINDS = ("trained", "keyword")
+"""Classifier kinds a filter layer may name (the offline detectors of `alignlab.detect`)."""
+
+DEFAULT_CLASSIFIER: str | None = None
+"""The classifier kind used when the system file names none: None means the trained
+detector when it can be loaded, else the keyword baseline (the kind used is logged)."""
+
+DEFAULT_REFUSAL_MESSAGE = "I'm sorry, but I can't help with that request."
+"""What a filter layer answers when it blocks a request or replaces an answer."""
+
+
+class SystemFileError(AlignlabError, ValueError):
+    """A system file is missing, unreadable or invalid; the message names the field."""
+
+
+@dataclass(frozen=True)
+class GuardrailSpec:
+    """One guardrail layer.
+
+    Attributes:
+        type: `input_filter` (classifies the user turn; blocks with a refusal),
+            `output_filter` (classifies the answer; replaces it) or `self_critique`
+            (the model critiques its answer against a constitution and revises it).
+        classifier: for filters, the classifier kind (`trained`, `keyword`; None: the
+            trained one when it loads, else the keyword baseline).
+        threshold: for filters, the probability of `unsafe` at or above which it acts.
+        message: for filters, the refusal text that replaces the blocked turn.
+        constitution: for self-critique, the resolved path of the constitution file
+            (None: the constitution shipped with alignlab).
+    """
+
+    type: str
+    classifier: str | None = DEFAULT_CLASSIFIER
+    threshold: float = 0.5
+    message: str = DEFAULT_REFUSAL_MESSAGE
+    constitution: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the layer as a plain dict (for task arguments and logs)."""
+        return {
+            "type": self.type,
+            "classifier": self.classifier,
+            "threshold": self.threshold,
+            "message": self.message,
+            "constitution": self.constitution,
+        }
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """A whole system under test, as read from a system file.
+
+    Attributes:
+        name: a short label for reports (defaults to the file's stem).
+        model: an Inspect model string, e.g. `openai-api/local/llama3`.
+        base_url: the model API's base URL (None: the provider's default or env var).
+        api_key_env: the name of the environment variable holding the API key.
+        system_prompt: the system prompt text (None: no system message).
+        generation: generation settings passed to Inspect's `GenerateConfig`.
+        max_retries: retries per model request (always set, so a flaky API cannot hang a run).
+        timeout: seconds a model request may take in all, retries included.
+        attempt_timeout: seconds one attempt may take before it is abandoned and retried.
+        guardrails: the guardrail layers, in order.
+        refusal_detector: the detector kind that scores refusals (None: as `classifier`).
+        path: the file the system was read from (None when built in code).
+        fingerprint: a hash of everything above, so a resumed run can check it is
+            resuming the same system.
+    """
+
+    name: str
+    model: str
+    base_url: str | None = None
+    api_key_env: str | None = None
+    system_prompt: str | None = None
+    generation: dict[str, Any] = field(default_factory=dict)
+    max_retries: int = 3
+    timeout: int = 120
+    attempt_timeout: int = 60
+    guardrails: tuple[GuardrailSpec, ...] = ()
+    refusal_detector: str | None = DEFAULT_CLASSIFIER
+    path: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A short stable hash of the system's definition (not of the key)."""
+        parts = [
+            self.name,
+            self.model,
+            self.base_url or "",
+            self.api_key_env or "",
+            self.system_prompt or "",
+            repr(sorted(self.generation.items())),
+            str(self.max_retries),
+            str(self.timeout),
+            str(self.attempt_timeout),
+            repr([g.to_dict() for g in self.guardrails]),
+            _constitution_digest(self.guardrails),
+            self.refusal_detector or "auto",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+    def summary(self) -> dict[str, Any]:
+        """Return a loggable description of the system (never the key)."""
+        return {
+            "name": self.name,
+            "model": self.model,
+            "base_url": self.base_url,
+            "api_key_env": self.api_key_env,
+            "system_prompt": self.system_prompt,
+            "generation": dict(self.generation),
+            "max_retries": self.max_retries,
+            "timeout": self.timeout,
+            "attempt_timeout": self.attempt_timeout,
+            "guardrails": [g.to_dict() for g in self.guardrails],
+            "refusal_detector": self.refusal_detector,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def _constitution_digest(guardrails: tuple[GuardrailSpec, ...]) -> str:
+    digests = []
+    for layer in guardrails:
+        if layer.constitution:
+            try:
+                digests.append(hashlib.sha256(Path(layer.constitution).read_bytes()).hexdigest())
+            except OSError:
+                digests.append("missing")
+    return ",".join(digests)
+
+
+# Generation settings accepted under [generation], with their types; each maps to the
+# GenerateConfig field of the same name.
+_GENERATION_FIELDS: dict[str, tuple[type, ...]] = {
+    "temperature": (int, float),
+    "top_p": (int, float),
+    "max_tokens": (int,),
+    "seed": (int,),
+    "stop_seqs": (list,),
+    "frequency_penalty": (int, float),
+    "presence_penalty": (int, float),
+}
+_TOP_LEVEL = {"name", "model", "prompt", "generation", "guardrails", "scoring"}
+_MODEL_FIELDS = {"name", "base_url", "api_key_env"}
+_PROMPT_FIELDS = {"system", "system_file"}
+_SCORING_FIELDS = {"refusal_detector"}
+_GUARDRAIL_FIELDS = {"type", "classifier", "threshold", "message", "constitution"}
+_RUN_FIELDS = {"max_retries": 3, "timeout": 120, "attempt_timeout": 60}
+
+
+def _fail(where: str, field_name: str, problem: str) -> SystemFileError:
+    return SystemFileError(f"{where}: {field_name}: {problem}")
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise _fail(where, key, "must be a table")
+    return value
+
+
+def _unknown(table: dict[str, Any], allowed: set[str], prefix: str, where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise _fail(where, f"{prefix}{key}", f"unknown field (known: {known})")
+
+
+def _string(table: dict[str, Any], key: str, prefix: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, f"{prefix}{key}", "must be a non-empty string")
+    return value
+
+
+def _check_env_name(name: str, where: str) -> None:
+    if not name.replace("_", "").isalnum() or name[0].isdigit():
+        raise _fail(
+            where,
+            "model.api_key_env",
+            "must be the NAME of an environment variable (letters, digits, _), never the key",
+        )
+
+
+def parse_system(
+    data: dict[str, Any], *, where: str = "system", base: Path | None = None
+) -> SystemSpec:
+    """Validate the parsed TOML of a system file and build its `SystemSpec`.
+
+    Args:
+        data: the parsed TOML document.
+        where: how to name the file in error messages.
+        base: the directory relative paths are resolved against.
+
+    Raises:
+        SystemFileError: naming the first invalid field.
+
+    Example:
+        >>> spec = parse_system({"model": {"name": "openai-api/local/llama3"}})
+        >>> spec.model, spec.max_retries
+        ('openai-api/local/llama3', 3)
+    """
+    base = base or Path.cwd()
+    _unknown(data, _TOP_LEVEL, "", where)
+    model = _table(data, "model", where)
+    if not model:
+        raise _fail(where, "model", "missing table [model] with name = 'provider/model'")
+    _unknown(model, _MODEL_FIELDS, "model.", where)
+    model_name = _string(model, "name", "model.", where)
+    if model_name is None:
+        raise _fail(
+            where, "model.name", "missing (an Inspect model string, e.g. 'openai-api/local/llama3')"
+        )
+    if "/" not in model_name:
+        raise _fail(where, "model.name", f"'{model_name}' is not of the form 'provider/model'")
+    if model_name.startswith("openai-api/") and model_name.count("/") < 2:
+        raise _fail(where, "model.name", "openai-api models are named 'openai-api/SERVICE/MODEL'")
+    base_url = _string(model, "base_url", "model.", where)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise _fail(where, "model.base_url", "must start with http:// or https://")
+    api_key_env = _string(model, "api_key_env", "model.", where)
+    if api_key_env is not None:
+        _check_env_name(api_key_env, where)
+
+    prompt = _table(data, "prompt", where)
+    _unknown(prompt, _PROMPT_FIELDS, "prompt.", where)
+    system_prompt = _string(prompt, "system", "prompt.", where)
+    prompt_file = _string(prompt, "system_file", "prompt.", where)
+    if system_prompt is not None and prompt_file is not None:
+        raise _fail(where, "prompt", "give either system or system_file, not both")
+    if prompt_file is not None:
+        path = (base / prompt_file).resolve()
+        try:
+            system_prompt = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _fail(
+                where, "prompt.system_file", f"cannot read {path} ({exc.strerror})"
+            ) from None
+
+    generation_table = dict(_table(data, "generation", where))
+    run_settings = {k: generation_table.pop(k, v) for k, v in _RUN_FIELDS.items()}
+    _unknown(generation_table, set(_GENERATION_FIELDS), "generation.", where)
+    generation: dict[str, Any] = {}
+    for key, value in generation_table.items():
+        if isinstance(value, bool) or not isinstance(value, _GENERATION_FIELDS[key]):
+            kind = (
+                "a number"
+                if float in _GENERATION_FIELDS[key]
+                else _GENERATION_FIELDS[key][0].__name__
+            )
+            raise _fail(where, f"generation.{key}", f"must be {kind}")
+        generation[key] = value
+    for key, value in run_settings.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < (0 if key == "max_retries" else 1)
+        ):
+            raise _fail(
+                where,
+                f"generation.{key}",
+                "must be a whole number (at least 1; max_retries may be 0)",
+            )
+    if "temperature" in generation and not 0 <= generation["temperature"] <= 2:
+        raise _fail(where, "generation.temperature", "must lie in [0, 2]")
+
+    scoring = _table(data, "scoring", where)
+    _unknown(scoring, _SCORING_FIELDS, "scoring.", where)
+    detector = _string(scoring, "refusal_detector", "scoring.", where) or DEFAULT_CLASSIFIER
+    if detector is not None and detector not in CLASSIFIER_KINDS:
+        raise _fail(
+            where, "scoring.refusal_detector", f"must be one of {', '.join(CLASSIFIER_KINDS)}"
+        )
+
+    guardrails = _parse_guardrails(data.get("guardrails", []), where, base)
+    name = _string(data, "name", "", where) or "system"
+    return SystemSpec(
+        name=name,
+        model=model_name,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        system_prompt=system_prompt,
+        generation=generation,
+        max_retries=int(run_settings["max_retries"]),
+        timeout=int(run_settings["timeout"]),
+        attempt_timeout=int(run_settings["attempt_timeout"]),
+        guardrails=guardrails,
+        refusal_detector=detector,
+    )
+
+
+def _parse_guardrails(raw: Any, where: str, base: Path) -> tuple[GuardrailSpec, ...]:
+    if not isinstance(raw, list):
+        raise _fail(where, "guardrails", "must be an array of tables ([[guardrails]])")
+    layers: list[GuardrailSpec] = []
+    seen_post = False
+    for index, entry in enumerate(raw):
+        prefix = f"guardrails[{index}]."
+        if not isinstance(entry, dict):
+            raise _fail(where, f"guardrails[{index}]", "must be a table")
+        _unknown(entry, _GUARDRAIL_FIELDS, prefix, where)
+        kind = entry.get("type")
+        if kind not in GUARDRAIL_TYPES:
+            raise _fail(where, f"{prefix}type", f"must be one of {', '.join(GUARDRAIL_TYPES)}")
+        if kind == "input_filter" and seen_post:
+            raise _fail(
+                where,
+                f"{prefix}type",
+                "input_filter acts before generation, so it must come before "
+                "output_filter and self_critique layers",
+            )
+        seen_post = seen_post or kind != "input_filter"
+        classifier = _string(entry, "classifier", prefix, where) or DEFAULT_CLASSIFIER
+        if classifier is not None and classifier not in CLASSIFIER_KINDS:
+            raise _fail(
+                where, f"{prefix}classifier", f"must be one of {', '.join(CLASSIFIER_KINDS)}"
+            )
+        threshold = entry.get("threshold", 0.5)
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, int | float)
+            or not 0 <= threshold <= 1
+        ):
+            raise _fail(where, f"{prefix}threshold", "must be a number in [0, 1]")
+        message = _string(entry, "message", prefix, where) or DEFAULT_REFUSAL_MESSAGE
+        constitution = _string(entry, "constitution", prefix, where)
+        if constitution is not None:
+            if kind != "self_critique":
+                raise _fail(
+                    where, f"{prefix}constitution", "only self_critique layers take a constitution"
+                )
+            path = (base / constitution).resolve()
+            if not path.is_file():
+                raise _fail(where, f"{prefix}constitution", f"file not found: {path}")
+            constitution = str(path)
+        layers.append(
+            GuardrailSpec(
+                type=kind,
+                classifier=classifier,
+                threshold=float(threshold),
+                message=message,
+                constitution=constitution,
+            )
+        )
+    return tuple(layers)
+
+
+def load_system(path: str | os.PathLike[str]) -> SystemSpec:
+    """Read and validate a system file.
+
+    Raises:
+        SystemFileError: when the file is missing, is not TOML or has an invalid field.
+    """
+    file = Path(path)
+    where = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SystemFileError(f"{where}: no such system file") from None
+    except OSError as exc:
+        raise SystemFileError(f"{where}: cannot read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SystemFileError(f"{where}: not valid TOML ({exc})") from None
+    spec = parse_system(data, where=where, base=file.resolve().parent)
+    name = spec.name if "name" in data else file.stem
+    return SystemSpec(**{**_fields(spec), "name": name, "path": str(file.resolve())})
+
+
+def _fields(spec: SystemSpec) -> dict[str, Any]:
+    return {f: getattr(spec, f) for f in spec.__dataclass_fields__}
+
+
+def check_api_key(spec: SystemSpec) -> None:
+    """Check that the environment variable the system names for its key is set.
+
+    Raises:
+        SystemFileError: naming the variable (never its value) when it is unset or empty.
+    """
+    if spec.api_key_env is not None and not os.environ.get(spec.api_key_env):
+        raise SystemFileError(
+            f"{spec.path or spec.name}: model.api_key_env names {spec.api_key_env}, "
+            f"but the environment variable {spec.api_key_env} is not set"
+        )
