@@ -1,0 +1,357 @@
+"""Response surfaces: one experiment's results over a slider grid, as compact float32 binary.
+
+While a slider is dragged the page cannot wait for the server (even on loopback one round
+trip is a frame late), so it interpolates a surface computed here once per experiment,
+options and seed. Every number in a surface comes from a real `ExperimentSpec.run` call:
+
+- scalar arrays (`proxy`, `true`, `fr`, `fr_lo`, `fr_hi`, and the seven `loop` stage
+  values) are the results of runs at every point of a fidelity x oversight x pressure grid;
+- curve arrays (`curve_proxy`, `curve_true`, `curve_fr`) are each run's own pressure
+  curve (one run gives the whole curve), resampled onto a fixed pressure grid, per
+  fidelity x oversight grid point.
+
+Binary layout (little-endian), see `encode_surface`:
+
+    bytes 0-3   magic b"ALSF"
+    bytes 4-7   uint32 N, the length of the JSON header
+    bytes 8-    N bytes of UTF-8 JSON metadata, padded with spaces so the data that
+                follows starts at a multiple of 4 bytes; it holds `format`, `experiment`,
+                `experiment_version`, `alignlab_version`, `seed`, `options`, `axes`
+                (`fidelity`, `oversight`, `pressure`, `curve_pressure` grids), `stages`,
+                `compute_seconds` and `arrays`: a list of {name, shape, offset} where
+                offset counts bytes from the start of the data block
+    then        the float32 arrays, C order, one after another
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from alignlab._version import __version__
+from alignlab.core import LOOP_STAGES, ExperimentSpec, OptionValue
+
+MAGIC = b"ALSF"
+FORMAT_VERSION = 1
+"""Bump when the layout or the grid changes, so stale disk caches are never read."""
+
+SCALAR_KEYS: tuple[str, ...] = ("proxy", "true", "fr", "fr_lo", "fr_hi")
+CURVE_KEYS: tuple[str, ...] = ("proxy", "true", "fr")
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """Sizes of the slider grid a surface is computed on.
+
+    Attributes:
+        fidelity: Grid points along fidelity, evenly spaced over [0, 1].
+        oversight: Grid points along oversight.
+        pressure: Grid points along pressure for the scalar runs.
+        curve: Points of the fixed pressure grid curves are resampled onto.
+    """
+
+    fidelity: int = 9
+    oversight: int = 9
+    pressure: int = 9
+    curve: int = 65
+
+    def __post_init__(self) -> None:
+        for name in ("fidelity", "oversight", "pressure", "curve"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"a surface grid needs at least 2 points along {name}")
+
+    def axis(self, name: str) -> np.ndarray:
+        """Return the evenly spaced grid in [0, 1] along `name`."""
+        return np.linspace(0.0, 1.0, int(getattr(self, name)))
+
+
+GRID_LADDER: tuple[SurfaceGrid, ...] = (
+    SurfaceGrid(9, 9, 9),
+    SurfaceGrid(7, 7, 9),
+    SurfaceGrid(6, 6, 7),
+    SurfaceGrid(5, 5, 6),
+    SurfaceGrid(4, 4, 5),
+    SurfaceGrid(3, 3, 4),
+)
+"""Grids from fine to coarse; `choose_grid` takes the finest that fits the time budget."""
+
+DEFAULT_BUDGET_S = 30.0
+"""Single-core seconds a first surface computation may take, by estimate."""
+
+
+def choose_grid(
+    spec: ExperimentSpec,
+    options: Mapping[str, OptionValue],
+    seed: int,
+    budget_s: float = DEFAULT_BUDGET_S,
+) -> SurfaceGrid:
+    """The finest grid of `GRID_LADDER` whose runs fit in `budget_s`, by a timed estimate.
+
+    Experiments differ a thousandfold in the cost of one run, so a fixed grid is either
+    needlessly coarse for fast ones or minutes long for slow ones. Three runs (at the
+    low, middle and high corners, where cost usually varies most) are timed and their
+    median is taken as the cost of every run.
+    """
+    costs = []
+    for corner in (0.0, 0.5, 1.0):
+        started = time.perf_counter()
+        spec.run(corner, corner, corner, seed=seed, options=options)
+        costs.append(time.perf_counter() - started)
+    per_run = sorted(costs)[1]
+    for grid in GRID_LADDER:
+        if grid.fidelity * grid.oversight * grid.pressure * per_run <= budget_s:
+            return grid
+    return GRID_LADDER[-1]
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A decoded surface: metadata and named float32 arrays."""
+
+    meta: dict[str, Any]
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def compute_surface(
+    spec: ExperimentSpec,
+    options: Mapping[str, OptionValue],
+    seed: int,
+    grid: SurfaceGrid | None = None,
+) -> Surface:
+    """Run `spec` over the whole slider grid and collect the page's arrays.
+
+    Args:
+        spec: The experiment.
+        options: Validated options (all of them, defaults filled in).
+        seed: The seed every run uses, so grid points equal `alignlab.run` there.
+        grid: Grid sizes (default `SurfaceGrid()`).
+
+    Returns:
+        The surface, with `compute_seconds` in its metadata.
+    """
+    grid = grid or SurfaceGrid()
+    fid, ovs, prs, cp = (grid.axis(n) for n in ("fidelity", "oversight", "pressure", "curve"))
+    shape = (fid.size, ovs.size, prs.size)
+    scalars = {k: np.zeros(shape, dtype=np.float64) for k in SCALAR_KEYS}
+    loop = np.zeros((*shape, len(LOOP_STAGES)), dtype=np.float64)
+    curves = {k: np.zeros((fid.size, ovs.size, cp.size), dtype=np.float64) for k in CURVE_KEYS}
+    started = time.perf_counter()
+    for i, f in enumerate(fid):
+        for j, o in enumerate(ovs):
+            for k, p in enumerate(prs):
+                result = spec.run(float(p), float(f), float(o), seed=seed, options=options)
+                m = result.measurement
+                scalars["proxy"][i, j, k] = m.proxy
+                scalars["true"][i, j, k] = m.true
+                scalars["fr"][i, j, k] = m.fr
+                scalars["fr_lo"][i, j, k] = m.fr_ci[0]
+                scalars["fr_hi"][i, j, k] = m.fr_ci[1]
+                by_stage = {s.stage: s.value for s in m.loop}
+                loop[i, j, k] = [by_stage.get(s, 0.0) for s in LOOP_STAGES]
+                if k == 0:
+                    # The curve spans all pressures; take it from the first run at (f, o).
+                    x = np.asarray(m.curve["pressure"], dtype=float)
+                    order = np.argsort(x, kind="stable")
+                    for key in CURVE_KEYS:
+                        y = np.asarray(m.curve[key], dtype=float)
+                        curves[key][i, j] = np.interp(cp, x[order], y[order])
+    elapsed = time.perf_counter() - started
+    arrays: dict[str, np.ndarray] = {k: v.astype(np.float32) for k, v in scalars.items()}
+    arrays["loop"] = loop.astype(np.float32)
+    arrays.update({f"curve_{k}": v.astype(np.float32) for k, v in curves.items()})
+    meta: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "experiment": spec.id,
+        "experiment_version": spec.version,
+        "alignlab_version": __version__,
+        "seed": seed,
+        "options": dict(options),
+        "axes": {
+            "fidelity": fid.tolist(),
+            "oversight": ovs.tolist(),
+            "pressure": prs.tolist(),
+            "curve_pressure": cp.tolist(),
+        },
+        "stages": list(LOOP_STAGES),
+        "compute_seconds": round(elapsed, 4),
+    }
+    return Surface(meta=meta, arrays=arrays)
+
+
+def encode_surface(surface: Surface) -> bytes:
+    """Serialise a surface to the binary layout in this module's docstring."""
+    entries = []
+    offset = 0
+    for name, array in surface.arrays.items():
+        entries.append({"name": name, "shape": list(array.shape), "offset": offset})
+        offset += array.size * 4
+    header = json.dumps({**surface.meta, "arrays": entries}, separators=(",", ":")).encode()
+    header += b" " * (-(8 + len(header)) % 4)
+    data = b"".join(np.ascontiguousarray(a, dtype="<f4").tobytes() for a in surface.arrays.values())
+    return MAGIC + struct.pack("<I", len(header)) + header + data
+
+
+def decode_surface(blob: bytes) -> Surface:
+    """Parse bytes written by `encode_surface`.
+
+    Raises:
+        ValueError: if the bytes are not a surface of this format.
+    """
+    if len(blob) < 8 or blob[:4] != MAGIC:
+        raise ValueError("not an alignlab surface (bad magic)")
+    (length,) = struct.unpack("<I", blob[4:8])
+    meta = json.loads(blob[8 : 8 + length])
+    if meta.get("format") != FORMAT_VERSION:
+        raise ValueError(f"surface format {meta.get('format')!r} is not {FORMAT_VERSION}")
+    start = 8 + length
+    arrays: dict[str, np.ndarray] = {}
+    for entry in meta.pop("arrays"):
+        count = int(np.prod(entry["shape"]))
+        begin = start + int(entry["offset"])
+        flat = np.frombuffer(blob, dtype="<f4", count=count, offset=begin)
+        arrays[entry["name"]] = flat.reshape(entry["shape"])
+    return Surface(meta=meta, arrays=arrays)
+
+
+def surface_key(
+    spec: ExperimentSpec,
+    options: Mapping[str, OptionValue],
+    seed: int,
+    grid: SurfaceGrid | None,
+) -> str:
+    """A stable cache key: experiment id and version, options, seed, grid, alignlab version.
+
+    A grid of None means "chosen by time budget": the chosen grid is in the surface's
+    own metadata, so a cached surface is reused whatever grid the budget picked.
+    """
+    ident = {
+        "format": FORMAT_VERSION,
+        "alignlab": __version__,
+        "experiment": spec.id,
+        "version": spec.version,
+        "options": {k: options[k] for k in sorted(options)},
+        "seed": seed,
+        "grid": None
+        if grid is None
+        else [grid.fidelity, grid.oversight, grid.pressure, grid.curve],
+    }
+    digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
+    return f"{spec.id}-{digest}"
+
+
+def default_cache_dir() -> Path:
+    """Where surfaces are kept between restarts: `$ALIGNLAB_CACHE_DIR` or the user cache."""
+    explicit = os.environ.get("ALIGNLAB_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "alignlab" / "surfaces"
+
+
+class SurfaceCache:
+    """Surfaces kept in memory (a small LRU) and on disk, computed at most once per key.
+
+    Concurrent requests for the same surface wait for the one computation instead of
+    starting their own. A disk cache that cannot be written (read-only home, say) only
+    costs a recomputation after a restart; it never fails a request.
+
+    Args:
+        cache_dir: Directory for surfaces on disk (None: memory only).
+        grid: A fixed grid, or None to choose one per experiment by `budget_s`.
+        budget_s: Estimated single-core seconds a surface may take when `grid` is None.
+        memory_items: How many encoded surfaces to keep in memory.
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        grid: SurfaceGrid | None = None,
+        budget_s: float = DEFAULT_BUDGET_S,
+        memory_items: int = 32,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.grid = grid
+        self.budget_s = budget_s
+        self._memory: OrderedDict[str, bytes] = OrderedDict()
+        self._memory_items = memory_items
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self.computed: dict[str, float] = {}
+        """Seconds each surface computed by this process took, by cache key."""
+
+    def peek(
+        self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> bytes | None:
+        """Return the encoded surface if it is in memory, without computing or reading disk."""
+        key = surface_key(spec, options, seed, self.grid)
+        with self._lock:
+            return self._remember(key)
+
+    def get(self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int) -> bytes:
+        """Return the encoded surface, from memory, disk, or a fresh computation."""
+        key = surface_key(spec, options, seed, self.grid)
+        with self._lock:
+            blob = self._remember(key)
+            if blob is not None:
+                return blob
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                blob = self._remember(key)
+            if blob is None:
+                blob = self._read_disk(key)
+            if blob is None:
+                grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
+                surface = compute_surface(spec, options, seed, grid)
+                self.computed[key] = float(surface.meta["compute_seconds"])
+                blob = encode_surface(surface)
+                self._write_disk(key, blob)
+            with self._lock:
+                self._memory[key] = blob
+                while len(self._memory) > self._memory_items:
+                    self._memory.popitem(last=False)
+        return blob
+
+    def _remember(self, key: str) -> bytes | None:
+        blob = self._memory.get(key)
+        if blob is not None:
+            self._memory.move_to_end(key)
+        return blob
+
+    def _path(self, key: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / f"{key}.alsf"
+
+    def _read_disk(self, key: str) -> bytes | None:
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            blob = path.read_bytes()
+            decode_surface(blob)  # a truncated or foreign file is recomputed, not served
+        except (OSError, ValueError):
+            return None
+        return blob
+
+    def _write_disk(self, key: str, blob: bytes) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+                tmp.write(blob)
+            os.replace(tmp.name, path)
+        except OSError:
+            return

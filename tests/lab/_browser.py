@@ -1,0 +1,113 @@
+"""Helpers for the Lab's end-to-end tests in headless Chromium (real mouse events)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import alignlab
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+READ = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const r = document.getElementById("readout").dataset;
+  const stage = (s) => Number(document.querySelector(`#loop [data-stage="${s}"]`).dataset.value);
+  resolve({
+    source: r.source, key: r.key, fr: Number(r.fr), frLo: Number(r.frLo), frHi: Number(r.frHi),
+    proxy: Number(r.proxy), true: Number(r.true),
+    optimiser: stage("optimiser"), specification: stage("specification"),
+    gap: Number(document.querySelector('#loop [data-role="gap"]').dataset.gap),
+    cursor: Number(document.querySelector("#chart .cursor").getAttribute("x1")),
+    chartTrue: Number(document.querySelector('#chart [data-point="true"]').dataset.value),
+    chartProxy: Number(document.querySelector('#chart [data-point="proxy"]').dataset.value),
+    chartPressure: Number(document.getElementById("chart").dataset.pressure),
+    dialFr: Number(document.getElementById("dial").dataset.fr),
+    dialText: document.getElementById("fr-value").textContent,
+    explanation: document.getElementById("explanation").textContent,
+  });
+})))"""
+
+
+def open_lab(page: Any, url: str, hash_: str = "") -> dict[str, Any]:
+    """Open the page and wait until it shows the exact result for its URL."""
+    page.goto(url + hash_)
+    return wait_exact(page)
+
+
+def without_surfaces(page: Any) -> None:
+    """Make every surface request fail, as if the server could not provide one."""
+    page.route("**/api/surface/**", lambda route: route.abort())
+
+
+def wait_exact(page: Any) -> dict[str, Any]:
+    page.wait_for_function(
+        "() => document.getElementById('readout').dataset.source === 'exact'", timeout=20_000
+    )
+    state: dict[str, Any] = page.evaluate(READ)
+    return state
+
+
+def wait_surface(page: Any) -> None:
+    page.wait_for_function("() => window.lab && window.lab.surface !== null", timeout=60_000)
+
+
+def drag(page: Any, name: str, to: float) -> dict[str, Any]:
+    """Drag slider `name` to position `to` with real mouse events; return the mid-drag view."""
+    slider = page.locator(f"#s-{name}")
+    box = slider.bounding_box()
+    value = float(slider.input_value())
+    half_thumb = 8
+    y = box["y"] + box["height"] / 2
+
+    def x_of(v: float) -> float:
+        return float(box["x"] + half_thumb + v * (box["width"] - 2 * half_thumb))
+
+    def target(v: float) -> float:
+        # Past either end clamps to it, as a person overshooting the track would.
+        return float(
+            box["x"] + box["width"] + 20 if v >= 1 else box["x"] - 20 if v <= 0 else x_of(v)
+        )
+
+    page.mouse.move(x_of(value), y)
+    page.mouse.down()
+    page.mouse.move(target(to), y, steps=15)
+    mid: dict[str, Any] = page.evaluate(READ)
+    page.mouse.up()
+    return mid
+
+
+def url_state(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).fragment))
+
+
+def library_result(url: str) -> dict[str, Any]:
+    """`alignlab.run` at the settings the page's URL holds."""
+    state = url_state(url)
+    spec = alignlab.get(state.pop("experiment"))
+    sliders = {s: float(state.pop(s)) for s in ("pressure", "fidelity", "oversight")}
+    seed = int(state.pop("seed"))
+    result = spec.run(**sliders, seed=seed, options=state)
+    data: dict[str, Any] = json.loads(json.dumps(result.to_dict()))
+    return data
+
+
+def assert_matches_library(shown: dict[str, Any], url: str) -> None:
+    expected = library_result(url)
+    assert shown["source"] == "exact"
+    assert shown["fr"] == expected["fr"]
+    assert shown["proxy"] == expected["proxy"]
+    assert shown["true"] == expected["true"]
+    assert [shown["frLo"], shown["frHi"]] == expected["fr_ci"]
+    assert shown["explanation"] == expected["explanation"]
+    assert shown["dialText"] == f"{expected['fr']:.1f}"

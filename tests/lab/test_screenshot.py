@@ -1,0 +1,35 @@
+"""The README's screenshot, made by the end-to-end browser against the real experiments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import alignlab
+from alignlab.lab import create_app, running_server
+from tests.lab._browser import open_lab, wait_surface
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "lab.png"
+
+
+def test_screenshot_of_goodhart_past_its_peak(browser: Any, tmp_path: Path) -> None:
+    ids = [s.id for s in alignlab.experiments()]
+    assert "goodhart" in ids and "labtoy" not in ids  # only what a user sees
+    result = alignlab.run("goodhart").to_dict()
+    pressure = min(1.0, result["peak"]["pressure"] + 0.35)
+    page = browser.new_page(viewport={"width": 1360, "height": 1010})
+    try:
+        with running_server(create_app(cache_dir=tmp_path, budget_s=4.0)) as url:
+            shown = open_lab(page, url, f"#experiment=goodhart&pressure={pressure:.2f}")
+            wait_surface(page)
+            page.wait_for_timeout(200)
+            assert shown["fr"] == alignlab.run("goodhart", pressure=float(f"{pressure:.2f}")).fr
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+    finally:
+        page.close()
+    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
