@@ -131,7 +131,9 @@ def test_demo_small(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert text.count("verdict:") == 6
 
 
-def test_suites_run_under_plain_inspect_eval(tmp_path: Path) -> None:
+@pytest.mark.parametrize("task_ref", ["file", "registry"])
+def test_suites_run_under_plain_inspect_eval(tmp_path: Path, task_ref: str) -> None:
+    """Both by file and by the `alignlab/...` name the installed entry point registers."""
     from alignlab.bench import scripted_policies
 
     task_file = Path(__file__).resolve().parents[2] / "src" / "alignlab" / "bench" / "_suites.py"
@@ -149,7 +151,9 @@ def test_suites_run_under_plain_inspect_eval(tmp_path: Path) -> None:
                 "-m",
                 "inspect_ai",
                 "eval",
-                f"{task_file}@refusal_calibration",
+                f"{task_file}@refusal_calibration"
+                if task_ref == "file"
+                else "alignlab/refusal_calibration",
                 "--model",
                 "openai-api/scripted/scripted-comply-all",
                 "--limit",
