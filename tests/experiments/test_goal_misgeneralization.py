@@ -137,8 +137,12 @@ def test_gradient_matches_finite_differences() -> None:
     theta = rng.normal(0.0, 0.5, size=(gm._N_FEATURES, 4))
 
     def objective(th: np.ndarray) -> float:
+        # A dense solve per level, independent of the experiment's banded solver.
         pi = gm._policy(levels, th)
-        system = gm._system(levels, pi, gm._GAMMA_TRAIN).astype(float)
+        p_pi = np.zeros((4, gm._STATES, gm._STATES))
+        for lv, s, a in np.ndindex(*pi.shape):
+            p_pi[lv, s, levels.nxt[lv, s, a]] += pi[lv, s, a] * levels.live[lv, s, a]
+        system = np.eye(gm._STATES) - gm._GAMMA_TRAIN * p_pi
         reward = (levels.kind == gm._COIN) + 0.5 * levels.step_reward
         value = np.linalg.solve(system, (pi * reward).sum(axis=2)[:, :, None])[:, 0, 0]
         return float(weights @ value)
