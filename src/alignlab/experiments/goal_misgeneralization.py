@@ -129,6 +129,7 @@ _NEIGHBOURS = np.array([[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -
 _ACTIONS = ("right", "left", "up", "down")
 _STATES = ROWS * (COLS - 1)  # non-terminal cells: every column but the last
 _N_FEATURES = 1 + 8 + 9
+_ONES = np.ones(len(_MOVES))
 _BAND = ROWS  # half-bandwidth of a level's linear system in column-by-column order
 _CONTINUE, _COIN, _END = 0, 1, 2
 
@@ -279,9 +280,9 @@ def _policy(levels: _Levels, theta: np.ndarray) -> np.ndarray:
     float64's range.
     """
     n, states, features = levels.features.shape
-    pi = np.exp(levels.features.reshape(n * states, features) @ theta).reshape(n, states, -1)
-    pi /= pi.sum(axis=-1, keepdims=True)
-    return np.asarray(pi)
+    pi = np.exp(levels.features.reshape(n * states, features) @ theta)
+    pi /= (pi @ _ONES)[:, None]  # a product, not .sum(axis=-1): far faster on 4 actions
+    return np.asarray(pi.reshape(n, states, -1))
 
 
 class _Solver:
@@ -348,9 +349,19 @@ def _start_vector(n: int) -> np.ndarray:
     return e
 
 
-def _outcome_rewards(levels: _Levels) -> np.ndarray:
-    """(n, S, A, 2) indicators of entering the coin and of entering the end without it."""
-    return np.stack([levels.kind == _COIN, levels.kind == _END], axis=-1).astype(float)
+def _outcome_moves(levels: _Levels) -> np.ndarray:
+    """(n, S * A, 2) indicators of moves entering the coin and entering the end."""
+    moves = np.stack([levels.kind == _COIN, levels.kind == _END], axis=-1)
+    return np.asarray(moves.reshape(len(moves), -1, 2), dtype=float)
+
+
+def _outcomes_from(
+    pi: np.ndarray, occupancy: np.ndarray, moves: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of (coin, end without it) from the occupancy under evaluation dynamics."""
+    flow = (occupancy[:, :, None] * pi).reshape(len(pi), 1, -1)
+    both = np.clip((flow @ moves)[:, 0, :], 0.0, 1.0)
+    return both[:, 0], both[:, 1]
 
 
 def _reward(levels: _Levels, oversight: float) -> np.ndarray:
@@ -360,14 +371,14 @@ def _reward(levels: _Levels, oversight: float) -> np.ndarray:
 def _outcomes(levels: _Levels, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return per-level probabilities of (collecting the coin, reaching the end without it).
 
-    They are the start state's values under the evaluation dynamics (survival 0.999 per
-    step) for a reward of 1 on entering the coin, or on entering the end.
+    The state occupancy from the start under the evaluation dynamics (survival 0.999 per
+    step) times the probability of each move gives how often each move is taken; the
+    moves into the coin (or the end) add up to the outcome's probability.
     """
     pi = _policy(levels, theta)
     solver = _Solver(levels, np.full(len(pi), _GAMMA_EVAL))
-    rhs = np.einsum("lsa,lsak->kls", pi, _outcome_rewards(levels))
-    value = solver.solve(solver.factor(pi), rhs)[:, :, 0]
-    return np.clip(value[0], 0.0, 1.0), np.clip(value[1], 0.0, 1.0)
+    occupancy = solver.solve(solver.factor(pi), _start_vector(len(pi)), transpose=True)[0]
+    return _outcomes_from(pi, occupancy, _outcome_moves(levels))
 
 
 def _policy_gradient(
@@ -400,7 +411,7 @@ def _gradient(
     reward = _reward(levels, oversight)
     solver = _Solver(levels, np.full(len(pi), _GAMMA_TRAIN))
     factors = solver.factor(pi)
-    value = solver.solve(factors, (pi * reward).sum(axis=2)[None])[0]
+    value = solver.solve(factors, ((pi * reward) @ _ONES)[None])[0]
     occupancy = solver.solve(factors, _start_vector(len(pi)), transpose=True)[0]
     return _policy_gradient(levels, weights, pi, reward, value, occupancy)
 
@@ -453,16 +464,8 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         np.concatenate([np.full(n_train, _GAMMA_TRAIN), np.full(n_both, _GAMMA_EVAL)]),
     )
     reward = _reward(train, oversight)
-    # Per system and move, the rewards whose values we need: the training reward for
-    # the gradient; entering the coin and entering the end for the outcomes.
-    rewards = np.moveaxis(
-        np.concatenate(
-            [np.stack([reward, np.zeros_like(reward)], axis=-1), _outcome_rewards(both)]
-        ),
-        -1,
-        0,
-    ).copy()  # (2, systems, S, A)
-    start = _start_vector(n_train)
+    moves = _outcome_moves(both)
+    start = _start_vector(n_train + n_both)
 
     rows = [np.zeros(CURVE_POINTS) for _ in range(4)]
     misses = np.zeros((CURVE_POINTS, TEST_LEVELS))
@@ -470,11 +473,12 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     theta = np.zeros((_N_FEATURES, 4))
     for j in range(CURVE_POINTS):
         pi = _policy(both, theta)
-        pi_systems = np.concatenate([pi[:n_train], pi])
-        factors = solver.factor(pi_systems)
-        value = solver.solve(factors, (rewards * pi_systems).sum(axis=-1))
-        coin = np.clip(value[0, n_train:, 0], 0.0, 1.0)
-        end = np.clip(value[1, n_train:, 0], 0.0, 1.0)
+        pi_train = pi[:n_train]
+        factors = solver.factor(np.concatenate([pi_train, pi]))
+        # One transposed solve gives every system's occupancy: the training levels'
+        # discounted one (for the gradient), every level's under evaluation dynamics.
+        occupancy = solver.solve(factors, start, transpose=True)[0]
+        coin, end = _outcomes_from(pi, occupancy[n_train:], moves)
         rows[0][j] = float(train_weights @ coin[:n_train])
         rows[1][j] = float(coin[n_train:].mean())
         misses[j] = end[n_train:]
@@ -482,9 +486,9 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         rows[3][j] = _coin_reliance(theta)
         start_policy[j] = pi[n_train:, 0, :].mean(axis=0)
         if j + 1 < CURVE_POINTS:  # one gradient step to the next checkpoint
-            occupancy = solver.solve(factors, start, transpose=True)[0]
+            value = solver.solve(factors, ((pi_train * reward) @ _ONES)[None])[0]
             grad = _policy_gradient(
-                train, train_weights, pi[:n_train], reward, value[0, :n_train], occupancy
+                train, train_weights, pi_train, reward, value, occupancy[:n_train]
             )
             norm = float(np.sqrt((grad**2).sum()))
             theta = theta + _LEARNING_RATE * grad * min(1.0, _CLIP / max(norm, 1e-12))
