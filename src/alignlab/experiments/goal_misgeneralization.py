@@ -390,7 +390,7 @@ def _policy_gradient(
     occupancy: np.ndarray,
 ) -> np.ndarray:
     """The policy-gradient theorem: dJ/dlogit(s, a) = d(s) pi(a|s) (Q(s, a) - V(s))."""
-    next_value = np.take_along_axis(value[:, :, None], levels.nxt, axis=1)
+    next_value = value.ravel()[levels.nxt + _STATES * np.arange(len(value))[:, None, None]]
     q = reward + _GAMMA_TRAIN * levels.live * next_value
     grad_logits = (weights[:, None, None] * occupancy[:, :, None]) * pi * (q - value[:, :, None])
     n, states, features = levels.features.shape
@@ -467,10 +467,11 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     moves = _outcome_moves(both)
     start = _start_vector(n_train + n_both)
 
-    rows = [np.zeros(CURVE_POINTS) for _ in range(4)]
-    misses = np.zeros((CURVE_POINTS, TEST_LEVELS))
+    coin = np.zeros((CURVE_POINTS, n_both))
+    end = np.zeros((CURVE_POINTS, n_both))
+    thetas = np.zeros((CURVE_POINTS, _N_FEATURES, 4))
     start_policy = np.zeros((CURVE_POINTS, 4))
-    theta = np.zeros((_N_FEATURES, 4))
+    theta = thetas[0]
     for j in range(CURVE_POINTS):
         pi = _policy(both, theta)
         pi_train = pi[:n_train]
@@ -478,13 +479,8 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         # One transposed solve gives every system's occupancy: the training levels'
         # discounted one (for the gradient), every level's under evaluation dynamics.
         occupancy = solver.solve(factors, start, transpose=True)[0]
-        coin, end = _outcomes_from(pi, occupancy[n_train:], moves)
-        rows[0][j] = float(train_weights @ coin[:n_train])
-        rows[1][j] = float(coin[n_train:].mean())
-        misses[j] = end[n_train:]
-        rows[2][j] = float(misses[j].mean())
-        rows[3][j] = _coin_reliance(theta)
-        start_policy[j] = pi[n_train:, 0, :].mean(axis=0)
+        coin[j], end[j] = _outcomes_from(pi, occupancy[n_train:], moves)
+        start_policy[j] = pi[n_train:, 0, :].sum(axis=0)
         if j + 1 < CURVE_POINTS:  # one gradient step to the next checkpoint
             value = solver.solve(factors, ((pi_train * reward) @ _ONES)[None])[0]
             grad = _policy_gradient(
@@ -496,7 +492,16 @@ def _train(share: float, oversight: float, key: int) -> _Run:
                 grad = _gradient(train, train_weights, theta, oversight)
                 norm = float(np.sqrt((grad**2).sum()))
                 theta = theta + _LEARNING_RATE * grad * min(1.0, _CLIP / max(norm, 1e-12))
-    run = _Run(rows[0], rows[1], rows[2], misses, start_policy, rows[3])
+            thetas[j + 1] = theta
+    misses = end[:, n_train:]
+    run = _Run(
+        coin[:, :n_train] @ train_weights,
+        coin[:, n_train:].mean(axis=1),
+        misses.mean(axis=1),
+        misses.copy(),
+        start_policy / TEST_LEVELS,
+        np.array([_coin_reliance(t) for t in thetas]),
+    )
     for array in vars(run).values():
         array.setflags(write=False)
     return run
