@@ -144,6 +144,13 @@ def test_banded_solver_matches_dense_solves() -> None:
     rhs = rng.normal(size=(2, 7, gm._STATES))
     plain, transposed = solver.solve(factors, rhs), solver.solve(factors, rhs, transpose=True)
     first = solver.solve(factors, rhs[:, :3])  # a prefix of the levels alone
+    # A band of the transposes swaps the two.
+    flipped = gm._Solver(levels, gammas, transposed=True)
+    flipped_factors = flipped.factor(pi)
+    np.testing.assert_allclose(flipped.solve(flipped_factors, rhs), transposed, atol=1e-12)
+    np.testing.assert_allclose(
+        flipped.solve(flipped_factors, rhs, transpose=True), plain, atol=1e-12
+    )
     for lv in range(7):
         p_pi = np.zeros((gm._STATES, gm._STATES))
         for s, a in np.ndindex(gm._STATES, 4):

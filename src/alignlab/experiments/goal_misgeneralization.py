@@ -298,17 +298,24 @@ class _Solver:
     diagonally dominant and the band holds exact zeros between levels); `dgbtrs` then
     solves with the matrices or their transposes. Exact up to float64 rounding, at a
     fraction of the cost of a dense solve per level. Each level has its own discount.
+    With `transposed` the band holds the transposes (I - gamma P_pi)^T instead, so that
+    the cheaper untransposed LAPACK solve gives occupancies.
     """
 
-    def __init__(self, levels: _Levels, gammas: np.ndarray) -> None:
+    def __init__(self, levels: _Levels, gammas: np.ndarray, transposed: bool = False) -> None:
         n = len(levels.nxt)
         self.size = n * _STATES
         state = np.arange(self.size).reshape(n, _STATES, 1)
         offset = np.where(levels.live > 0, levels.nxt - state % _STATES, 0)
         # LAPACK band storage (column-major, with room for the fill of pivoting):
-        # A[i, j] lives at ab[2 * ROWS + i - j, j], that is flat index j * rows + that row.
+        # A[i, j] lives at ab[2 * ROWS + i - j, j], that is flat index j * rows + that row;
+        # a move from state i to j = i + offset is the entry A[i, j], or A^T[j, i].
         self._rows = 3 * _BAND + 1
-        self._positions = ((state + offset) * self._rows + 2 * _BAND - offset).ravel()
+        if transposed:
+            positions = state * self._rows + 2 * _BAND + offset
+        else:
+            positions = (state + offset) * self._rows + 2 * _BAND - offset
+        self._positions = positions.ravel()
         self._scale = (-gammas[:, None, None] * levels.live).ravel()
 
     def factor(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -465,6 +472,7 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     solver = _Solver(
         _concat([train, both]),
         np.concatenate([np.full(n_train, _GAMMA_TRAIN), np.full(n_both, _GAMMA_EVAL)]),
+        transposed=True,  # occupancies for every system, values only for n_train
     )
     reward = _reward(train, oversight)
     moves = _outcome_moves(both)
@@ -481,11 +489,11 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         factors = solver.factor(np.concatenate([pi_train, pi]))
         # One transposed solve gives every system's occupancy: the training levels'
         # discounted one (for the gradient), every level's under evaluation dynamics.
-        occupancy = solver.solve(factors, start, transpose=True)[0]
+        occupancy = solver.solve(factors, start)[0]
         coin[j], end[j] = _outcomes_from(pi, occupancy[n_train:], moves)
         start_policy[j] = pi[n_train:, 0, :].sum(axis=0)
         if j + 1 < CURVE_POINTS:  # one gradient step to the next checkpoint
-            value = solver.solve(factors, ((pi_train * reward) @ _ONES)[None])[0]
+            value = solver.solve(factors, ((pi_train * reward) @ _ONES)[None], transpose=True)[0]
             grad = _policy_gradient(
                 train, train_weights, pi_train, reward, value, occupancy[:n_train]
             )
