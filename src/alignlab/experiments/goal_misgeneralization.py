@@ -487,8 +487,9 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         pi = _policy(both, theta)
         pi_train = pi[:n_train]
         factors = solver.factor(np.concatenate([pi_train, pi]))
-        # One transposed solve gives every system's occupancy: the training levels'
-        # discounted one (for the gradient), every level's under evaluation dynamics.
+        # The band holds the transposes, so one solve gives every system's occupancy: the
+        # training levels' discounted one (for the gradient), and every level's under
+        # evaluation dynamics.
         occupancy = solver.solve(factors, start)[0]
         coin[j], end[j] = _outcomes_from(pi, occupancy[n_train:], moves)
         start_policy[j] = pi[n_train:, 0, :].sum(axis=0)
