@@ -130,6 +130,40 @@ def test_exact_outcomes_match_rollouts() -> None:
         assert np.mean(outcome == 2) == pytest.approx(end[lv], abs=se)
 
 
+def test_banded_solver_matches_dense_solves() -> None:
+    # All levels share one band matrix (each with its own discount); every level's
+    # solution, with the matrix and with its transpose, must equal a dense solve.
+    rng = np.random.default_rng(5)
+    levels = gm._concat(
+        [gm._make_levels(rng, 3, coin_at_end=True), gm._make_levels(rng, 4, coin_at_end=False)]
+    )
+    gammas = np.array([0.95, 0.999, 0.95, 0.999, 0.5, 0.95, 0.999])
+    pi = gm._policy(levels, rng.normal(0.0, 2.0, size=(gm._N_FEATURES, 4)))
+    solver = gm._Solver(levels, gammas)
+    factors = solver.factor(pi)
+    rhs = rng.normal(size=(2, 7, gm._STATES))
+    plain, transposed = solver.solve(factors, rhs), solver.solve(factors, rhs, transpose=True)
+    first = solver.solve(factors, rhs[:, :3])  # a prefix of the levels alone
+    # A band of the transposes swaps the two.
+    flipped = gm._Solver(levels, gammas, transposed=True)
+    flipped_factors = flipped.factor(pi)
+    np.testing.assert_allclose(flipped.solve(flipped_factors, rhs), transposed, atol=1e-12)
+    np.testing.assert_allclose(
+        flipped.solve(flipped_factors, rhs, transpose=True), plain, atol=1e-12
+    )
+    for lv in range(7):
+        p_pi = np.zeros((gm._STATES, gm._STATES))
+        for s, a in np.ndindex(gm._STATES, 4):
+            p_pi[s, levels.nxt[lv, s, a]] += pi[lv, s, a] * levels.live[lv, s, a]
+        system = np.eye(gm._STATES) - gammas[lv] * p_pi
+        for k in range(2):
+            np.testing.assert_allclose(plain[k, lv], np.linalg.solve(system, rhs[k, lv]), atol=1e-9)
+            np.testing.assert_allclose(
+                transposed[k, lv], np.linalg.solve(system.T, rhs[k, lv]), atol=1e-9
+            )
+    np.testing.assert_array_equal(first, plain[:, :3])
+
+
 def test_gradient_matches_finite_differences() -> None:
     rng = np.random.default_rng(3)
     levels = gm._make_levels(rng, 4, coin_at_end=False)
@@ -137,8 +171,12 @@ def test_gradient_matches_finite_differences() -> None:
     theta = rng.normal(0.0, 0.5, size=(gm._N_FEATURES, 4))
 
     def objective(th: np.ndarray) -> float:
+        # A dense solve per level, independent of the experiment's banded solver.
         pi = gm._policy(levels, th)
-        system = gm._system(levels, pi, gm._GAMMA_TRAIN).astype(float)
+        p_pi = np.zeros((4, gm._STATES, gm._STATES))
+        for lv, s, a in np.ndindex(*pi.shape):
+            p_pi[lv, s, levels.nxt[lv, s, a]] += pi[lv, s, a] * levels.live[lv, s, a]
+        system = np.eye(gm._STATES) - gm._GAMMA_TRAIN * p_pi
         reward = (levels.kind == gm._COIN) + 0.5 * levels.step_reward
         value = np.linalg.solve(system, (pi * reward).sum(axis=2)[:, :, None])[:, 0, 0]
         return float(weights @ value)

@@ -57,7 +57,10 @@ true is the test reward (probability of collecting the coin when it can be anywh
 
 Training is the expensive part, so one run per (quantised fidelity, quantised
 oversight, seed) is cached with `functools.lru_cache` on a pure function; results are
-bit-identical with and without the cache.
+bit-identical with and without the cache. A new cell is kept cheap (tens of ms) by
+solving every level's 32-state system in one banded LAPACK factorisation per checkpoint:
+numbered column by column, a level's transitions stay within ROWS of the diagonal (see
+`_Solver`); everything is float64.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 
 from alignlab.core import (
     LoopStage,
@@ -128,6 +132,8 @@ _NEIGHBOURS = np.array([[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -
 _ACTIONS = ("right", "left", "up", "down")
 _STATES = ROWS * (COLS - 1)  # non-terminal cells: every column but the last
 _N_FEATURES = 1 + 8 + 9
+_ONES = np.ones(len(_MOVES))
+_BAND = ROWS  # half-bandwidth of a level's linear system in column-by-column order
 _CONTINUE, _COIN, _END = 0, 1, 2
 
 SCHEMA = Schema(
@@ -225,8 +231,10 @@ def _make_levels(rng: np.random.Generator, n: int, coin_at_end: bool) -> _Levels
         coin = np.argmax(keys, axis=1)
         coin_row, coin_col = coin // COLS, coin % COLS
 
-    row = np.repeat(np.arange(ROWS), COLS - 1)  # state s -> (row, col)
-    col = np.tile(np.arange(COLS - 1), ROWS)
+    # State s -> (row, col), column by column: moves within a column are s +- 1 and moves
+    # between columns s +- ROWS, so every level's linear system is banded (see _Solver).
+    row = np.tile(np.arange(ROWS), COLS - 1)
+    col = np.repeat(np.arange(COLS - 1), ROWS)
     to_row = row[None, :, None] + _MOVES[None, None, :, 0]
     to_col = col[None, :, None] + _MOVES[None, None, :, 1]
     inside = (to_row >= 0) & (to_row < ROWS) & (to_col >= 0)
@@ -237,7 +245,7 @@ def _make_levels(rng: np.random.Generator, n: int, coin_at_end: bool) -> _Levels
     new_col = np.where(blocked, col[None, :, None], safe_col)
     on_coin = (new_row == coin_row[:, None, None]) & (new_col == coin_col[:, None, None])
     kind = np.where(on_coin, _COIN, np.where(new_col == COLS - 1, _END, _CONTINUE))
-    nxt = np.where(kind == _CONTINUE, new_row * (COLS - 1) + new_col, 0)
+    nxt = np.where(kind == _CONTINUE, new_col * ROWS + new_row, 0)
 
     dist_here = np.abs(row[None, :] - coin_row[:, None]) + np.abs(col[None, :] - coin_col[:, None])
     dist_next = np.abs(new_row - coin_row[:, None, None]) + np.abs(
@@ -268,39 +276,137 @@ def _solid(crates: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
 
 
 def _policy(levels: _Levels, theta: np.ndarray) -> np.ndarray:
-    logits = levels.features @ theta
-    logits -= logits.max(axis=-1, keepdims=True)
-    pi = np.exp(logits)
-    return np.asarray(pi / pi.sum(axis=-1, keepdims=True))
+    """Softmax action probabilities (n, S, A) of the linear policy on every state.
+
+    No max-subtraction: a state has at most 11 active binary features and every step
+    moves theta by at most `_LEARNING_RATE * _CLIP` in norm, so logits stay far inside
+    float64's range.
+    """
+    n, states, features = levels.features.shape
+    pi = np.exp(levels.features.reshape(n * states, features) @ theta)
+    pi /= (pi @ _ONES)[:, None]  # a product, not .sum(axis=-1): far faster on 4 actions
+    return np.asarray(pi.reshape(n, states, -1))
 
 
-def _system(levels: _Levels, pi: np.ndarray, gamma: float) -> np.ndarray:
-    """Return I - gamma P_pi per level, P_pi the policy's transitions between live states."""
-    n = len(pi)
-    rows = np.arange(n * _STATES).reshape(n, _STATES, 1)
-    p_pi = np.bincount(
-        (rows * _STATES + levels.nxt).ravel(),
-        weights=(pi * levels.live).ravel(),
-        minlength=n * _STATES * _STATES,
-    ).reshape(n, _STATES, _STATES)
-    return np.asarray(np.eye(_STATES)[None] - gamma * p_pi, dtype=np.float32)
+class _Solver:
+    """Solve I - gamma P_pi for a batch of levels, all of them in one banded LAPACK call.
+
+    In column-by-column state order a move changes the state index by 0, +-1 or +-ROWS,
+    so each level's matrix is banded with half-bandwidth ROWS, and the levels' matrices
+    stacked on one diagonal form a single band matrix. One `dgbtrf` factorises all of
+    them (partial pivoting never leaves a level: each level's matrix is strictly
+    diagonally dominant and the band holds exact zeros between levels); `dgbtrs` then
+    solves with the matrices or their transposes. Exact up to float64 rounding, at a
+    fraction of the cost of a dense solve per level. Each level has its own discount.
+    With `transposed` the band holds the transposes (I - gamma P_pi)^T instead, so that
+    the cheaper untransposed LAPACK solve gives occupancies.
+    """
+
+    def __init__(self, levels: _Levels, gammas: np.ndarray, transposed: bool = False) -> None:
+        n = len(levels.nxt)
+        self.size = n * _STATES
+        state = np.arange(self.size).reshape(n, _STATES, 1)
+        offset = np.where(levels.live > 0, levels.nxt - state % _STATES, 0)
+        # LAPACK band storage (column-major, with room for the fill of pivoting):
+        # A[i, j] lives at ab[2 * ROWS + i - j, j], that is flat index j * rows + that row;
+        # a move from state i to j = i + offset is the entry A[i, j], or A^T[j, i].
+        self._rows = 3 * _BAND + 1
+        if transposed:
+            positions = state * self._rows + 2 * _BAND + offset
+        else:
+            positions = (state + offset) * self._rows + 2 * _BAND - offset
+        self._positions = positions.ravel()
+        self._scale = (-gammas[:, None, None] * levels.live).ravel()
+
+    def factor(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the LU factors (and pivots) of every level's I - gamma P_pi."""
+        ab = np.bincount(
+            self._positions, weights=self._scale * pi.ravel(), minlength=self._rows * self.size
+        )
+        ab = ab.reshape(self.size, self._rows).T  # Fortran order, as LAPACK wants it
+        ab[2 * _BAND] += 1.0
+        lu, pivots, info = lapack.dgbtrf(ab, _BAND, _BAND, overwrite_ab=1)
+        if info != 0:  # pragma: no cover - the matrices are strictly diagonally dominant
+            raise ArithmeticError(f"singular policy system (dgbtrf info {info})")
+        return lu, pivots
+
+    @staticmethod
+    def solve(
+        factors: tuple[np.ndarray, np.ndarray], rhs: np.ndarray, transpose: bool = False
+    ) -> np.ndarray:
+        """Solve with the factored matrices (or their transposes) for rhs (k, n, S).
+
+        `rhs` may cover only the first n levels: the factors of a level use only its
+        own rows, so the rest are left out of the solve.
+        """
+        k, n, states = rhs.shape
+        size = n * states
+        x, _ = lapack.dgbtrs(
+            factors[0][:, :size],
+            _BAND,
+            _BAND,
+            rhs.reshape(k, size).T,
+            factors[1][:size],
+            trans=int(transpose),
+        )
+        return np.asarray(x).T.reshape(k, n, states)
 
 
-def _start(n: int) -> np.ndarray:
-    start = np.zeros((n, _STATES, 1), dtype=np.float32)
-    start[:, 0, 0] = 1.0
-    return start
+def _start_vector(n: int) -> np.ndarray:
+    """e_start for each of `n` levels, as a right-hand side (1, n, S)."""
+    e = np.zeros((1, n, _STATES))
+    e[0, :, 0] = 1.0
+    return e
+
+
+def _outcome_moves(levels: _Levels) -> np.ndarray:
+    """(n, S * A, 2) indicators of moves entering the coin and entering the end."""
+    moves = np.stack([levels.kind == _COIN, levels.kind == _END], axis=-1)
+    return np.asarray(moves.reshape(len(moves), -1, 2), dtype=float)
+
+
+def _outcomes_from(
+    pi: np.ndarray, occupancy: np.ndarray, moves: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of (coin, end without it) from the occupancy under evaluation dynamics."""
+    flow = (occupancy[:, :, None] * pi).reshape(len(pi), 1, -1)
+    both = np.clip((flow @ moves)[:, 0, :], 0.0, 1.0)
+    return both[:, 0], both[:, 1]
+
+
+def _reward(levels: _Levels, oversight: float) -> np.ndarray:
+    return np.asarray((levels.kind == _COIN) + oversight * levels.step_reward)
 
 
 def _outcomes(levels: _Levels, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return per-level probabilities of (collecting the coin, reaching the end without it)."""
+    """Return per-level probabilities of (collecting the coin, reaching the end without it).
+
+    The state occupancy from the start under the evaluation dynamics (survival 0.999 per
+    step) times the probability of each move gives how often each move is taken; the
+    moves into the coin (or the end) add up to the outcome's probability.
+    """
     pi = _policy(levels, theta)
-    system = _system(levels, pi, _GAMMA_EVAL)
-    occupancy = np.linalg.solve(np.swapaxes(system, 1, 2), _start(len(pi)))[:, :, 0]
-    flow = occupancy.astype(float)[:, :, None] * pi
-    coin = (flow * (levels.kind == _COIN)).sum(axis=(1, 2))
-    end = (flow * (levels.kind == _END)).sum(axis=(1, 2))
-    return np.clip(coin, 0.0, 1.0), np.clip(end, 0.0, 1.0)
+    solver = _Solver(levels, np.full(len(pi), _GAMMA_EVAL))
+    occupancy = solver.solve(solver.factor(pi), _start_vector(len(pi)), transpose=True)[0]
+    return _outcomes_from(pi, occupancy, _outcome_moves(levels))
+
+
+def _policy_gradient(
+    levels: _Levels,
+    weights: np.ndarray,
+    pi: np.ndarray,
+    reward: np.ndarray,
+    value: np.ndarray,
+    occupancy: np.ndarray,
+) -> np.ndarray:
+    """The policy-gradient theorem: dJ/dlogit(s, a) = d(s) pi(a|s) (Q(s, a) - V(s))."""
+    next_value = value.ravel()[levels.nxt + _STATES * np.arange(len(value))[:, None, None]]
+    q = reward + _GAMMA_TRAIN * levels.live * next_value
+    grad_logits = (weights[:, None, None] * occupancy[:, :, None]) * pi * (q - value[:, :, None])
+    n, states, features = levels.features.shape
+    return np.asarray(
+        levels.features.reshape(n * states, features).T @ grad_logits.reshape(n * states, -1)
+    )
 
 
 def _gradient(
@@ -308,23 +414,16 @@ def _gradient(
 ) -> np.ndarray:
     """Exact gradient of the weighted expected discounted return with respect to theta.
 
-    One batched solve gives both the values V = (I - gamma P)^-1 r_pi and the discounted
-    state occupancy d = (I - gamma P^T)^-1 e_start; the policy-gradient theorem then gives
-    dJ/dlogit(s, a) = d(s) pi(a|s) (Q(s, a) - V(s)).
+    One factorisation gives both the values V = (I - gamma P)^-1 r_pi and the discounted
+    state occupancy d = (I - gamma P^T)^-1 e_start.
     """
-    n = len(weights)
     pi = _policy(levels, theta)
-    system = _system(levels, pi, _GAMMA_TRAIN)
-    reward = (levels.kind == _COIN) + oversight * levels.step_reward
-    rhs = (pi * reward).sum(axis=2)[:, :, None].astype(np.float32)
-    both = np.linalg.solve(
-        np.concatenate([system, np.swapaxes(system, 1, 2)]), np.concatenate([rhs, _start(n)])
-    )[:, :, 0].astype(float)
-    value, occupancy = both[:n], both[n:]
-    next_value = np.take_along_axis(value[:, :, None], levels.nxt, axis=1)
-    q = reward + _GAMMA_TRAIN * levels.live * next_value
-    grad_logits = (weights[:, None, None] * occupancy[:, :, None]) * pi * (q - value[:, :, None])
-    return np.asarray(np.einsum("lsf,lsa->fa", levels.features, grad_logits), dtype=float)
+    reward = _reward(levels, oversight)
+    solver = _Solver(levels, np.full(len(pi), _GAMMA_TRAIN))
+    factors = solver.factor(pi)
+    value = solver.solve(factors, ((pi * reward) @ _ONES)[None])[0]
+    occupancy = solver.solve(factors, _start_vector(len(pi)), transpose=True)[0]
+    return _policy_gradient(levels, weights, pi, reward, value, occupancy)
 
 
 def _coin_reliance(theta: np.ndarray) -> float:
@@ -352,7 +451,10 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     """Train one policy and read off its checkpoints.
 
     Pure: a function of its arguments only (the levels come from a generator seeded with
-    `key`), so caching it changes no result.
+    `key`), so caching it changes no result. Each checkpoint takes one banded solve: the
+    training levels at the training discount (values, and with the transpose the
+    occupancy, for the gradient) stacked with the training and test levels at the
+    evaluation discount (outcome probabilities), all under the same policy.
     """
     rng = np.random.default_rng(key)
     fixed = _make_levels(rng, _TRAIN_FIXED, coin_at_end=True)
@@ -364,25 +466,54 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     train = _concat([p[0] for p in parts])
     train_weights = np.concatenate([p[1] for p in parts])
     both = _concat([train, test])
+    n_train, n_both = len(train_weights), len(train_weights) + TEST_LEVELS
 
-    rows = [np.zeros(CURVE_POINTS) for _ in range(4)]
-    misses = np.zeros((CURVE_POINTS, TEST_LEVELS))
+    # Systems: n_train training levels (gradient), then n_both levels (evaluation).
+    solver = _Solver(
+        _concat([train, both]),
+        np.concatenate([np.full(n_train, _GAMMA_TRAIN), np.full(n_both, _GAMMA_EVAL)]),
+        transposed=True,  # occupancies for every system, values only for n_train
+    )
+    reward = _reward(train, oversight)
+    moves = _outcome_moves(both)
+    start = _start_vector(n_train + n_both)
+
+    coin = np.zeros((CURVE_POINTS, n_both))
+    end = np.zeros((CURVE_POINTS, n_both))
+    thetas = np.zeros((CURVE_POINTS, _N_FEATURES, 4))
     start_policy = np.zeros((CURVE_POINTS, 4))
-    theta = np.zeros((_N_FEATURES, 4))
+    theta = thetas[0]
     for j in range(CURVE_POINTS):
-        if j > 0:
-            for _ in range(STEPS_PER_POINT):
+        pi = _policy(both, theta)
+        pi_train = pi[:n_train]
+        factors = solver.factor(np.concatenate([pi_train, pi]))
+        # The band holds the transposes, so one solve gives every system's occupancy: the
+        # training levels' discounted one (for the gradient), and every level's under
+        # evaluation dynamics.
+        occupancy = solver.solve(factors, start)[0]
+        coin[j], end[j] = _outcomes_from(pi, occupancy[n_train:], moves)
+        start_policy[j] = pi[n_train:, 0, :].sum(axis=0)
+        if j + 1 < CURVE_POINTS:  # one gradient step to the next checkpoint
+            value = solver.solve(factors, ((pi_train * reward) @ _ONES)[None], transpose=True)[0]
+            grad = _policy_gradient(
+                train, train_weights, pi_train, reward, value, occupancy[:n_train]
+            )
+            norm = float(np.sqrt((grad**2).sum()))
+            theta = theta + _LEARNING_RATE * grad * min(1.0, _CLIP / max(norm, 1e-12))
+            for _ in range(STEPS_PER_POINT - 1):  # further steps between checkpoints
                 grad = _gradient(train, train_weights, theta, oversight)
                 norm = float(np.sqrt((grad**2).sum()))
                 theta = theta + _LEARNING_RATE * grad * min(1.0, _CLIP / max(norm, 1e-12))
-        coin, end = _outcomes(both, theta)
-        rows[0][j] = float(train_weights @ coin[: len(train_weights)])
-        rows[1][j] = float(coin[len(train_weights) :].mean())
-        misses[j] = end[len(train_weights) :]
-        rows[2][j] = float(misses[j].mean())
-        rows[3][j] = _coin_reliance(theta)
-        start_policy[j] = _policy(test, theta)[:, 0, :].mean(axis=0)
-    run = _Run(rows[0], rows[1], rows[2], misses, start_policy, rows[3])
+            thetas[j + 1] = theta
+    misses = end[:, n_train:]
+    run = _Run(
+        coin[:, :n_train] @ train_weights,
+        coin[:, n_train:].mean(axis=1),
+        misses.mean(axis=1),
+        misses.copy(),
+        start_policy / TEST_LEVELS,
+        np.array([_coin_reliance(t) for t in thetas]),
+    )
     for array in vars(run).values():
         array.setflags(write=False)
     return run
@@ -400,6 +531,7 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         "test episodes (coin anywhere) per 100 in which the agent reaches the end of the "
         "level without having collected the coin"
     ),
+    version=2,  # 2: banded float64 solves (were dense float32); results move by ~1e-6
 )
 def goal_misgeneralization(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator
