@@ -14,9 +14,10 @@ keyword baseline (the kind actually used is recorded).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
@@ -28,6 +29,8 @@ from alignlab.detect import DetectorError, HarmClassifier, RefusalDetector
 from alignlab.detect import harm_classifier as _harm_classifier
 from alignlab.detect import refusal_detector as _refusal_detector
 
+T = TypeVar("T")
+
 CRITIQUE_MARKER = "### alignlab self-critique"
 """First line of every critique request, so logs (and scripted targets) can tell them apart."""
 
@@ -38,26 +41,26 @@ NO_CHANGES = "NO CHANGES NEEDED"
 """What a critique says when the answer already follows the constitution."""
 
 
+def _resolve(factory: Callable[[str], T], kind: str | None) -> tuple[str, T]:
+    """Return (kind actually used, detector); `None` tries `trained`, then `keyword`."""
+    if kind is not None:
+        return kind, factory(kind)
+    try:
+        return "trained", factory("trained")
+    except DetectorError:
+        return "keyword", factory("keyword")
+
+
 @functools.cache
 def resolve_harm_classifier(kind: str | None) -> tuple[str, HarmClassifier]:
     """Return (kind actually used, classifier); `None` tries `trained`, then `keyword`."""
-    if kind is not None:
-        return kind, _harm_classifier(kind)
-    try:
-        return "trained", _harm_classifier("trained")
-    except DetectorError:
-        return "keyword", _harm_classifier("keyword")
+    return _resolve(_harm_classifier, kind)
 
 
 @functools.cache
 def resolve_refusal_detector(kind: str | None) -> tuple[str, RefusalDetector]:
     """Return (kind actually used, detector); `None` tries `trained`, then `keyword`."""
-    if kind is not None:
-        return kind, _refusal_detector(kind)
-    try:
-        return "trained", _refusal_detector("trained")
-    except DetectorError:
-        return "keyword", _refusal_detector("keyword")
+    return _resolve(_refusal_detector, kind)
 
 
 def default_constitution() -> str:
@@ -67,6 +70,13 @@ def default_constitution() -> str:
 
 def _record(state: TaskState, entry: dict[str, Any]) -> None:
     state.metadata.setdefault("guardrails", []).append(entry)
+
+
+async def _p_unsafe(classifier: str | None, text: str) -> tuple[str, float]:
+    """Return (classifier kind used, probability that `text` is unsafe), off the event loop."""
+    kind, clf = resolve_harm_classifier(classifier)
+    detection = (await anyio.to_thread.run_sync(clf.detect, [text]))[0]
+    return kind, float(detection.probabilities.get("unsafe", 0.0))
 
 
 def _replace_output(state: TaskState, text: str) -> None:
@@ -92,10 +102,7 @@ def input_filter(
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        kind, clf = resolve_harm_classifier(classifier)
-        text = state.user_prompt.text
-        detection = (await anyio.to_thread.run_sync(clf.detect, [text]))[0]
-        p_unsafe = float(detection.probabilities.get("unsafe", 0.0))
+        kind, p_unsafe = await _p_unsafe(classifier, state.user_prompt.text)
         blocked = p_unsafe >= threshold
         _record(
             state,
@@ -129,10 +136,8 @@ def output_filter(
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        kind, clf = resolve_harm_classifier(classifier)
         answer = state.output.completion
-        detection = (await anyio.to_thread.run_sync(clf.detect, [answer]))[0]
-        p_unsafe = float(detection.probabilities.get("unsafe", 0.0))
+        kind, p_unsafe = await _p_unsafe(classifier, answer)
         replaced = p_unsafe >= threshold and answer.strip() != message.strip()
         _record(
             state,
