@@ -14,11 +14,13 @@ from alignlab.experiments import (  # noqa: I001
     rater_bias,
     goal_misgeneralization,
     refusal_calibration,
+    preference_optimization,
 )
 
 __all__: list[str] = [
     "goal_misgeneralization",
     "goodhart",
+    "preference_optimization",
     "rater_bias",
     "refusal_calibration",
     "spec_gaming",
