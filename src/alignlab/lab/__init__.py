@@ -45,7 +45,7 @@ def widget(experiment: str = "goodhart", **settings: Any) -> LabWidget:
 
     Needs the `notebook` extra; without it this raises one clear `AlignlabError`.
 
-    Example:
+    Examples:
         >>> from alignlab.lab import widget  # doctest: +SKIP
         >>> w = widget("goodhart", pressure=0.9)  # doctest: +SKIP
         >>> w.result.fr  # doctest: +SKIP

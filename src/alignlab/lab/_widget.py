@@ -218,7 +218,7 @@ def widget(
     Returns:
         The widget; display it as a cell's last value. `widget.result` is the exact run.
 
-    Example:
+    Examples:
         >>> from alignlab.lab import widget  # doctest: +SKIP
         >>> w = widget("goodhart", pressure=0.9)  # doctest: +SKIP
         >>> w.result.fr  # doctest: +SKIP
