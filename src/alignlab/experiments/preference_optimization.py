@@ -40,7 +40,8 @@ The simulation (all draws from the generator passed in):
    fidelity 0.75 covers three aspects and omits calibration.
 4. Methods, all on a policy log-linear in the four aspects, pi(y) ~ pi_ref(y) exp(a . t):
    `rlhf` fits a linear Bradley-Terry reward model (ridge; `_RM_EPOCHS` epochs of
-   full-batch gradient descent) and applies the exact KL-regularised optimum pi ~ pi_ref exp(lambda r) at the KL budget; `best-of-n` picks the
+   full-batch gradient descent) and applies the exact KL-regularised optimum
+   pi ~ pi_ref exp(lambda r) at the KL budget; `best-of-n` picks the
    reward model's best of n reference samples (exact order statistics); `dpo` runs
    full-batch gradient descent on the DPO loss -log sigmoid(beta (log-ratio gap)) for a
    number of epochs and uses its policy at inverse temperature 1/beta; `ipo` does the
