@@ -494,9 +494,9 @@ def preference_optimization(
     ]
     strength = float(path.strength[-1])
     rater_label = (
-        f"AI rater, constitution covers {100 * fidelity:.0f}% of the intent"
+        f"an AI rater whose constitution covers {100 * fidelity:.0f}% of the intent"
         if rater == "ai"
-        else f"human raters, {100 * world.agreement:.0f}% agree with the true reward"
+        else f"human raters who agree with the true reward on {100 * world.agreement:.0f}% of pairs"
     )
     kl_max = float(kl[:-1].max()) or 1.0
     loop = [
