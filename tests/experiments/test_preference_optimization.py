@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import alignlab
 from alignlab.cli import main
@@ -22,6 +24,25 @@ def run(**kwargs: object) -> dict:  # type: ignore[type-arg]
 
 def curve(**kwargs: object) -> dict[str, np.ndarray]:
     return {k: np.asarray(v) for k, v in run(**kwargs)["curve"].items()}
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    fidelity=st.floats(0.0, 1.0),
+    oversight=st.floats(0.0, 1.0),
+    method=st.sampled_from(METHODS),
+    rater=st.sampled_from(["ai", "human"]),
+    seed=st.sampled_from(SEEDS),
+)
+def test_more_pressure_never_lowers_the_learned_reward_or_the_kl(
+    fidelity: float, oversight: float, method: str, rater: str, seed: int
+) -> None:
+    c = curve(
+        pressure=1.0, fidelity=fidelity, oversight=oversight, method=method, rater=rater, seed=seed
+    )
+    assert np.all(np.diff(c["proxy"]) > -1e-3)
+    assert np.all(np.diff(c["kl"]) > -1e-3)
+    assert c["kl"][0] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_passes_the_experiment_checker() -> None:
