@@ -29,14 +29,22 @@ from alignlab.core._registry import (
     specs,
     unregister,
 )
-from alignlab.core._result import LOOP_STAGES, REQUIRED_CURVE_KEYS, LoopStage, Measurement, Result
-from alignlab.core._stats import fr_per_100, wilson_interval
+from alignlab.core._result import (
+    LOOP_STAGES,
+    REQUIRED_CURVE_KEYS,
+    WITHIN_SEED_INTERVAL,
+    LoopStage,
+    Measurement,
+    Result,
+)
+from alignlab.core._stats import cluster_fr_per_100, fr_per_100, wilson_interval
 
 __all__ = [
     "DEFAULT_SEED",
     "LOOP_STAGES",
     "REQUIRED_CURVE_KEYS",
     "SLIDERS",
+    "WITHIN_SEED_INTERVAL",
     "AlignlabError",
     "ExperimentCheckError",
     "ExperimentFn",
@@ -53,6 +61,7 @@ __all__ = [
     "UnknownExperimentError",
     "check_experiment",
     "check_result_dict",
+    "cluster_fr_per_100",
     "fr_per_100",
     "get",
     "register",
