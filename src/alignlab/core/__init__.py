@@ -37,11 +37,20 @@ from alignlab.core._result import (
     Measurement,
     Result,
 )
+from alignlab.core._seeds import (
+    ACROSS_SEEDS,
+    MAX_SEEDS,
+    SeedBand,
+    run_seeds,
+    validate_seed_count,
+)
 from alignlab.core._stats import cluster_fr_per_100, fr_per_100, wilson_interval
 
 __all__ = [
+    "ACROSS_SEEDS",
     "DEFAULT_SEED",
     "LOOP_STAGES",
+    "MAX_SEEDS",
     "REQUIRED_CURVE_KEYS",
     "SLIDERS",
     "WITHIN_SEED_INTERVAL",
@@ -56,6 +65,7 @@ __all__ = [
     "ParameterError",
     "Result",
     "Schema",
+    "SeedBand",
     "Slider",
     "Sliders",
     "UnknownExperimentError",
@@ -65,8 +75,10 @@ __all__ = [
     "fr_per_100",
     "get",
     "register",
+    "run_seeds",
     "specs",
     "unregister",
     "validate_seed",
+    "validate_seed_count",
     "wilson_interval",
 ]
