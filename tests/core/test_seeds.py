@@ -67,3 +67,11 @@ def test_cli_seeds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "refusal-calibration", "--seeds", "0"]) == 2
     err = capsys.readouterr().err
     assert "seeds must be a whole number" in err and err.count("\n") == 1
+
+
+def test_an_exact_result_holds_its_own_mean() -> None:
+    # spec-gaming's absent supervisor is exact and ignores the seed: zero spread, and
+    # every zero-width interval holds the mean (no float noise in the count).
+    summary = alignlab.run_seeds("spec-gaming", seeds=7, world="absent-supervisor").summary()
+    assert summary["sd"] == pytest.approx(0.0, abs=1e-9)
+    assert summary["within_seed_ci_covering_mean"] == 7

@@ -79,7 +79,8 @@ class SeedBand:
         else:  # one seed says nothing about the spread between seeds
             mean_ci = prediction = [0.0, 100.0]
         per_seed_ci = [[float(v) for v in r.measurement.fr_ci] for r in self.results]
-        covering = sum(lo <= mean <= hi for lo, hi in per_seed_ci)
+        slack = 1e-9 * (1.0 + abs(mean))  # a zero-width exact interval holds its own mean
+        covering = sum(lo - slack <= mean <= hi + slack for lo, hi in per_seed_ci)
         curves = np.array(
             [np.asarray(r.measurement.curve["fr"], dtype=float) for r in self.results]
         )
