@@ -263,6 +263,7 @@ def test_page_model_url_state_round_trips(page: Any, lab_url: str) -> None:
                 "oversight": round(float(rng.random()), 3),
             },
             "seed": int(rng.integers(0, 2**32)),
+            "seeds": int(rng.integers(1, 17)),
             "options": {
                 "tail": str(rng.choice(["heavy", "light"])),
                 "audit": bool(rng.random() < 0.5),
