@@ -38,6 +38,7 @@ from alignlab.sweep._table import (
     finalize,
     partial_dir,
     require,
+    require_installed,
 )
 from alignlab.sweep._worker import Columns, Settings, run_batch
 
@@ -168,6 +169,8 @@ def run_sweep(
     done = done_keys(path, spec.experiment) if resume else set()
     todo = deque(run for run in spec.runs() if spec.key(run) not in done)
     skipped = spec.size - len(todo)
+    if todo:
+        require_installed("ray")  # before any run, so a missing engine leaves no files
     meta = _metadata(spec, address)
     parts = PartWriter(path)
     ran = 0
@@ -202,6 +205,9 @@ def run_sweep(
                     ray.shutdown()
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:
+        finalize(path, meta)  # keep the runs that finished before the failure
+        raise
     rows = finalize(path, meta)
     return SweepReport(
         out=path,
@@ -263,6 +269,7 @@ def _connect(address: str | None, num_cpus: int | None) -> tuple[Any, bool, floa
     try:
         if address is None:
             ray.init(
+                address="local",  # always a new engine, never a cluster found on the machine
                 num_cpus=num_cpus or os.cpu_count() or 1,
                 include_dashboard=False,
                 object_store_memory=OBJECT_STORE_BYTES,

@@ -55,6 +55,23 @@ def require(module: str) -> Any:
         ) from None
 
 
+def require_installed(module: str) -> None:
+    """Check that `module` can be imported, without importing it (Ray takes seconds).
+
+    Raises:
+        AlignlabError: if it is not installed, with the one-line install hint.
+    """
+    import importlib.util
+    import sys
+
+    if module in sys.modules:
+        if sys.modules[module] is None:
+            require(module)  # raises the install hint
+        return
+    if importlib.util.find_spec(module) is None:
+        require(module)
+
+
 def partial_dir(out: Path) -> Path:
     """The folder that holds the finished-but-unmerged batches of a sweep into `out`."""
     return out.with_name(out.name + PARTIAL_SUFFIX)
