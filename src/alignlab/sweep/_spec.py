@@ -90,15 +90,20 @@ class SweepSpec:
         return n
 
     def runs(self) -> Iterator[Run]:
-        """Every run, seeds innermost; options not swept are at the experiment's default."""
+        """Every run, pressure innermost; options not swept are at the experiment's default.
+
+        Pressure varies fastest because runs that differ only in pressure share a seed's
+        cached work (sample pools, fitted reward models, trained policies), and the
+        batches of a sweep are consecutive runs.
+        """
         defaults = get(self.experiment).schema.defaults()
         names = [name for name, _ in self.options]
         value_lists = [values for _, values in self.options]
         for fidelity, oversight in itertools.product(self.fidelity, self.oversight):
             for option_values in itertools.product(*value_lists):
                 options = {**defaults, **dict(zip(names, option_values, strict=True))}
-                for pressure in self.pressure:
-                    for seed in self.seeds:
+                for seed in self.seeds:
+                    for pressure in self.pressure:
                         yield Run(pressure, fidelity, oversight, options, seed)
 
     def key(self, run: Run) -> RunKey:
