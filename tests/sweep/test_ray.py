@@ -119,6 +119,24 @@ def test_sweep_through_address_writes_every_run_once(
     assert len(cluster.list_all_nodes()) == 2
 
 
+def test_map_runs_returns_the_results_of_alignlab_run_in_order(cluster: Any) -> None:
+    import ray
+
+    import alignlab
+    from alignlab.sweep import map_runs
+
+    settings = [(p / 4, f / 2, 0.0, {}, 3) for f in range(3) for p in range(5)]
+    ray.init(address=cluster.address, logging_level="ERROR", log_to_driver=False)
+    try:
+        results = map_runs("rater-bias", settings)
+    finally:
+        ray.shutdown()
+    assert len(results) == len(settings)
+    for (p, f, o, _, seed), result in zip(settings, results, strict=True):
+        expected = alignlab.run("rater-bias", pressure=p, fidelity=f, oversight=o, seed=seed)
+        assert result.to_dict() == expected.to_dict()
+
+
 def _start_sweep(out: Path, address: str, grid: dict[str, str], mark: str) -> subprocess.Popen[str]:
     argv = [sys.executable, "-m", "alignlab", "sweep", "goodhart", "--out", str(out)]
     argv += [f"--{k}={v}" for k, v in grid.items()]

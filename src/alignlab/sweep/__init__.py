@@ -12,7 +12,7 @@ a sweep then says in one line how to install `alignlab[scale]`):
 """
 
 from alignlab.sweep._analysis import BANDS, METRICS, Group, group_over_seeds, plot_sweep, summarize
-from alignlab.sweep._engine import Progress, SweepReport, run_sweep
+from alignlab.sweep._engine import Progress, SweepReport, map_runs, run_sweep
 from alignlab.sweep._spec import MAX_RUNS, Run, SweepSpec, plan, run_key
 from alignlab.sweep._table import INSTALL_HINT, read_metadata, read_results
 
@@ -27,6 +27,7 @@ __all__ = [
     "SweepReport",
     "SweepSpec",
     "group_over_seeds",
+    "map_runs",
     "plan",
     "plot_sweep",
     "read_metadata",

@@ -16,6 +16,8 @@ batches in flight, and `resume=True` skips every run whose key is already on dis
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import logging
 import math
 import os
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from alignlab._version import __version__
-from alignlab.core import AlignlabError, ParameterError
+from alignlab.core import AlignlabError, ParameterError, Result
 from alignlab.sweep._spec import Run, SweepSpec
 from alignlab.sweep._table import (
     PartWriter,
@@ -40,7 +42,7 @@ from alignlab.sweep._table import (
     require,
     require_installed,
 )
-from alignlab.sweep._worker import Columns, Settings, run_batch
+from alignlab.sweep._worker import Columns, Settings, run_batch, run_results
 
 LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 """Ray binds a node to the machine's routable IP even when asked for 127.0.0.1, unless
@@ -221,6 +223,36 @@ def run_sweep(
         batch_runs=batch_runs,
         interrupted=interrupted,
     )
+
+
+def map_runs(
+    experiment: str, settings: Sequence[Settings], *, num_cpus: int | None = None
+) -> list[Result]:
+    """Run `settings` on the local engine and return their `Result`s, in order.
+
+    For in-memory grids such as the Lab's response surfaces. The embedded engine it
+    starts stays up for the rest of the process (a server computes many surfaces) and is
+    shut down at exit; a Ray session already open in the process is used as it is.
+    Settings are cut into contiguous chunks, four per CPU, so neighbouring runs (which
+    share a seed's cached work) stay together and no CPU idles long at the end.
+
+    Raises:
+        AlignlabError: if Ray is missing or cannot start.
+    """
+    if not settings:
+        return []
+    ray, owned, _ = _connect(None, num_cpus)
+    if owned:
+        atexit.register(ray.shutdown)
+    workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    chunks = min(len(settings), 4 * workers)
+    bounds = [round(i * len(settings) / chunks) for i in range(chunks + 1)]
+    task = ray.remote(run_results).options(num_cpus=1, max_retries=3)
+    refs = [task.remote(experiment, list(settings[lo:hi])) for lo, hi in itertools.pairwise(bounds)]
+    try:
+        return [result for chunk in ray.get(refs) for result in chunk]
+    except ray.exceptions.RayError as exc:
+        raise AlignlabError(f"a batch failed on a worker: {_first_line(exc)}") from None
 
 
 def _check_out(path: Path, *, resume: bool, overwrite: bool) -> Path:

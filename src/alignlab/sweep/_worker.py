@@ -37,6 +37,15 @@ def run_batch(experiment: str, batch: Sequence[Settings]) -> Columns:
     return _to_columns(rows)
 
 
+def run_results(experiment: str, batch: Sequence[Settings]) -> list[Result]:
+    """Run every setting of `batch` and return the `Result`s themselves (for in-memory use)."""
+    spec = get(experiment)
+    return [
+        spec.run(pressure, fidelity, oversight, seed=seed, options=options)
+        for pressure, fidelity, oversight, options, seed in batch
+    ]
+
+
 def result_row(version: int, result: Result, run_ms: float) -> dict[str, Any]:
     """Flatten one `Result` into a Parquet row (the column names of docs/sweep.md)."""
     m = result.measurement
