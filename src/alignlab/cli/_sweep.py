@@ -10,12 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import signal
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
 from typing import Any, TextIO
 
 import alignlab
@@ -161,17 +157,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         options=_pairs(args.option, "--option"),
     )
     bar = None if args.quiet else _ProgressBar(sys.stderr)
-    with _sigterm_as_interrupt():
-        report = run_sweep(
-            spec,
-            args.out,
-            address=args.address,
-            resume=args.resume,
-            overwrite=args.overwrite,
-            num_cpus=args.cpus,
-            batch_seconds=args.batch_seconds,
-            on_progress=None if bar is None else bar.update,
-        )
+    report = run_sweep(
+        spec,
+        args.out,
+        address=args.address,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        num_cpus=args.cpus,
+        batch_seconds=args.batch_seconds,
+        on_progress=None if bar is None else bar.update,
+    )
     if bar is not None:
         bar.close()
     data = report.to_dict()
@@ -206,24 +201,6 @@ def _resume_command(args: argparse.Namespace) -> str:
         words += ["--address", args.address]
     words.append("--resume")
     return " ".join(shlex.quote(w) for w in words)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C during a sweep, so `kill PID` also keeps finished runs."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class _ProgressBar:
