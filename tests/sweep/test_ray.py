@@ -189,12 +189,15 @@ def test_a_killed_sweep_resumes_without_duplicate_or_missing_rows(
 
 
 @pytest.mark.slow
-def test_ctrl_c_keeps_finished_runs_and_says_how_to_resume(cluster: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_keeps_finished_runs_and_says_how_to_resume(
+    cluster: Any, tmp_path: Path, signum: signal.Signals
+) -> None:
     out = tmp_path / "gh.parquet"
     mark = uuid.uuid4().hex
     proc = _start_sweep(out, cluster.address, GOODHART_GRID, mark)
     _wait_for_parts(out, proc, count=2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     lines = [line for line in stderr.splitlines() if line.startswith("alignlab:")]

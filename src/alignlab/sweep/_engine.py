@@ -21,13 +21,16 @@ import itertools
 import logging
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from alignlab._version import __version__
@@ -190,6 +193,7 @@ def run_sweep(
             ran = 1
         if todo:
             ray, owned, engine_seconds = _connect(address, num_cpus)
+            restore = _sigterm_as_interrupt()  # after ray.init, which installs its own
             try:
                 workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
                 batcher = _Batcher(run_ms, batch_seconds, workers)
@@ -202,6 +206,7 @@ def run_sweep(
                         elapsed = time.perf_counter() - stream_start
                         on_progress(Progress(streamed, total, elapsed))
             finally:
+                restore()
                 if owned:
                     ray.shutdown()
     except KeyboardInterrupt:
@@ -285,6 +290,27 @@ def _metadata(spec: SweepSpec, address: str | None) -> dict[str, Any]:
 
 def _settings(run: Run) -> Settings:
     return (run.pressure, run.fidelity, run.oversight, dict(run.options), run.seed)
+
+
+def _sigterm_as_interrupt() -> Callable[[], None]:
+    """Make SIGTERM stop the sweep like Ctrl-C; return a function that undoes it.
+
+    `ray.init` sets a SIGTERM handler that exits at once (the embedded engine's also
+    kills its processes first), which would lose the merge of finished runs; a job
+    scheduler's `kill` deserves the same clean stop as Ctrl-C. Only in the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
 
 
 def _connect(address: str | None, num_cpus: int | None) -> tuple[Any, bool, float]:

@@ -190,7 +190,7 @@ def finalize(out: Path, spec: Mapping[str, Any]) -> int:
     """Merge `out` and its parts into a new `out` (atomically); return its row count.
 
     The spec goes into the file's metadata; earlier specs are kept in the history.
-    Nothing happens (and 0 is returned) when there is neither an output nor a part.
+    Without parts the file is left as it is.
 
     Raises:
         AlignlabError: if the parts disagree on a column's type.
@@ -200,6 +200,8 @@ def finalize(out: Path, spec: Mapping[str, Any]) -> int:
     sources = _sources(out)
     if not sources:
         return 0
+    if sources == [out]:  # nothing new (a resume that found every run done): keep the file
+        return int(pq.read_metadata(out).num_rows)
     schemas = [pq.read_schema(path) for path in sources]
     try:
         schema = pa.unify_schemas([s.remove_metadata() for s in schemas])
