@@ -137,6 +137,28 @@ def test_map_runs_returns_the_results_of_alignlab_run_in_order(cluster: Any) -> 
         assert result.to_dict() == expected.to_dict()
 
 
+def test_lab_surface_on_the_engine_equals_the_serial_surface(cluster: Any) -> None:
+    import numpy as np
+    import ray
+
+    import alignlab
+    from alignlab.lab import SurfaceGrid, compute_surface
+    from alignlab.sweep import map_runs
+
+    spec = alignlab.get("rater-bias")
+    options = spec.schema.defaults()
+    grid = SurfaceGrid(3, 3, 4)
+    serial = compute_surface(spec, options, 2, grid)
+    ray.init(address=cluster.address, logging_level="ERROR", log_to_driver=False)
+    try:
+        engine = compute_surface(spec, options, 2, grid, runner=map_runs)
+    finally:
+        ray.shutdown()
+    assert serial.arrays.keys() == engine.arrays.keys()
+    for name, array in serial.arrays.items():
+        np.testing.assert_array_equal(array, engine.arrays[name], err_msg=name)
+
+
 def _start_sweep(out: Path, address: str, grid: dict[str, str], mark: str) -> subprocess.Popen[str]:
     argv = [sys.executable, "-m", "alignlab", "sweep", "goodhart", "--out", str(out)]
     argv += [f"--{k}={v}" for k, v in grid.items()]
