@@ -166,11 +166,11 @@ def run_sweep(
     """
     started = time.perf_counter()
     require("pyarrow")
-    path = _check_out(Path(out), resume=resume, overwrite=overwrite)
     if num_cpus is not None and num_cpus < 1:
         raise ParameterError(f"--cpus must be at least 1; got {num_cpus}")
     if not 0.05 <= batch_seconds <= 600:
         raise ParameterError(f"batch seconds must lie in [0.05, 600]; got {batch_seconds}")
+    path = _check_out(Path(out), resume=resume, overwrite=overwrite)
     done = done_keys(path, spec.experiment) if resume else set()
     todo = deque(run for run in spec.runs() if spec.key(run) not in done)
     skipped = spec.size - len(todo)
