@@ -48,9 +48,11 @@ from alignlab.core import (
 )
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
+    Runner,
     SurfaceCache,
     SurfaceGrid,
     default_cache_dir,
+    local_runner,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -155,6 +157,7 @@ def create_app(
     grid: SurfaceGrid | None = None,
     warm: bool = False,
     budget_s: float = DEFAULT_BUDGET_S,
+    runner: Runner | None = None,
 ) -> Starlette:
     """Build the Lab app.
 
@@ -167,13 +170,15 @@ def create_app(
             in a background thread at start-up, so the first drag is already smooth.
             Other surfaces are computed when first asked for: warming them all would take
             minutes of CPU and slow the exact results the page asks for meanwhile.
+        runner: How surfaces' runs are computed: None serially, `local_runner()` on the
+            sweep engine (embedded Ray on this machine's cores).
 
     Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
     """
-    cache = SurfaceCache(cache_dir, grid, budget_s)
+    cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -264,5 +269,8 @@ def _warm_up(cache: SurfaceCache) -> None:
 
 
 def default_app() -> Starlette:
-    """The app `alignlab lab` serves: surfaces cached on disk, warmed at start-up."""
-    return create_app(cache_dir=default_cache_dir(), warm=True)
+    """The app `alignlab lab` serves: surfaces cached on disk and warmed at start-up.
+
+    Surfaces run on the sweep engine where that pays (see `local_runner`).
+    """
+    return create_app(cache_dir=default_cache_dir(), warm=True, runner=local_runner())
