@@ -20,6 +20,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -100,19 +101,23 @@ class Session:
     cwd: Path
     env: dict[str, str]
     servers: list[subprocess.Popen[str]] = field(default_factory=list)
+    ray_started: bool = False
 
     def run(self, cmd: Command) -> None:
-        for part in [p.strip() for p in cmd.text.split("&&")]:
-            self._one(cmd, part)
+        parts = [p.strip() for p in cmd.text.split("&&")]
+        while parts and parts[0].startswith("pip install"):
+            self._check_install(cmd, parts.pop(0))
+        if parts:
+            self._one(cmd, " && ".join(parts))
+
+    def _check_install(self, cmd: Command, part: str) -> None:
+        for extra in re.findall(r"\[([\w,-]+)\]", part):
+            missing = set(extra.split(",")) - _extras()
+            assert not missing, f"{cmd.page}:{cmd.line}: no such extra {missing}"
 
     def _one(self, cmd: Command, part: str) -> None:
         where = f"{cmd.page}:{cmd.line}: {part}"
         words = shlex.split(part)
-        if words[:2] == ["pip", "install"]:
-            for extra in re.findall(r"\[([\w,-]+)\]", part):
-                missing = set(extra.split(",")) - _extras()
-                assert not missing, f"{where}: no such extra {missing}"
-            return
         if part.startswith(("python -m pytest", "scripts/test", "./scripts/test", "bash .ci/run")):
             script = next((w for w in words if w.endswith(("scripts/test", ".ci/run"))), None)
             assert script is None or (ROOT / script.removeprefix("./")).is_file(), where
@@ -120,18 +125,25 @@ class Session:
         if words[:2] == ["alignlab", "lab"]:
             self._serve(where, part)
             return
-        done = subprocess.run(
-            ["bash", "-c", part],
-            cwd=self.cwd,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert done.returncode == cmd.expect, (
-            f"{where}: exit {done.returncode}, documented {cmd.expect}\n"
-            f"stdout: {done.stdout[-2000:]}\nstderr: {done.stderr[-2000:]}"
-        )
+        self.ray_started |= "ray start" in part
+        # Output goes to files, not pipes: a command may leave daemons behind (`ray
+        # start`) that would hold a pipe open long after the command itself returned.
+        with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+            code = subprocess.run(
+                ["bash", "-c", part],
+                cwd=self.cwd,
+                env=self.env,
+                stdout=stdout,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+                timeout=900,
+            ).returncode
+            stdout.seek(0)
+            stderr.seek(0)
+            assert code == cmd.expect, (
+                f"{where}: exit {code}, documented {cmd.expect}\n"
+                f"stdout: {stdout.read()[-2000:]}\nstderr: {stderr.read()[-2000:]}"
+            )
 
     def _serve(self, where: str, part: str) -> None:
         proc = subprocess.Popen(
@@ -159,6 +171,8 @@ class Session:
         assert page.status_code == 200 and "alignlab" in page.text, where
 
     def close(self) -> None:
+        if self.ray_started:  # a page that failed before its own `ray stop`
+            subprocess.run(["ray", "stop", "--force"], env=self.env, capture_output=True)
         for proc in self.servers:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGINT)
