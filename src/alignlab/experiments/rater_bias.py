@@ -316,9 +316,7 @@ def kl_matched_lambda(reward_z: np.ndarray, kl: np.ndarray) -> np.ndarray:
     return np.where(kl > 0, np.exp(log_lam), 0.0)
 
 
-def _verdicts(
-    answers: Answers, expert: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def _verdicts(answers: Answers, expert: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A rater's check of each answer: 1.0 where judged correct (noisy; skimmers foolable)."""
     fooled = expit(_FOOLED[0] + _FOOLED[1] * answers.fabrication)
     skim = np.where(answers.correct == 1.0, _SKIM_HIT_RATE, fooled)
