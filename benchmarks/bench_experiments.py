@@ -103,6 +103,8 @@ def main() -> None:
     parser.add_argument("--pool-runs", type=int, default=30, help="timed runs per pool size")
     parser.add_argument("--quick", action="store_true", help="40 runs, 10 per pool size")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--experiments", nargs="*", default=None, help="ids to time (default: all)")
+    parser.add_argument("--no-pool", action="store_true", help="skip the pool_size table")
     args = parser.parse_args()
     runs, pool_runs = (40, 10) if args.quick else (args.runs, args.pool_runs)
 
@@ -118,10 +120,14 @@ def main() -> None:
     print("| experiment | seed | median ms | p95 ms |")
     print("|---|---|---:|---:|")
     for spec in alignlab.experiments():
+        if args.experiments and spec.id not in args.experiments:
+            continue
         for fresh in (False, True):
             median, p95 = _summary(bench_experiment(spec, runs, fresh_seed=fresh, seed=args.seed))
             regime = "fresh each call" if fresh else "same seed"
             print(f"| {spec.id} | {regime} | {median:.1f} | {p95:.1f} |")
+    if args.no_pool:
+        return
     print()
     print(
         f"goodhart cost vs pool_size ({pool_runs} random pressure/oversight settings each, "

@@ -695,9 +695,9 @@ def kl_regularised(
     return beta, achieved, means, ess, errors
 
 
-PG_STEPS = 48
+PG_STEPS = 32
 """Natural-gradient steps of the `pg` optimiser along its whole KL path."""
-PG_SUBSAMPLE = 16
+PG_SUBSAMPLE = 32
 """The `pg` path is trained on every PG_SUBSAMPLE-th output of the pool."""
 PG_REPORT_SUBSAMPLE = 4
 """`pg` reports its curve on every PG_REPORT_SUBSAMPLE-th output of the pool (for speed; the
