@@ -401,7 +401,7 @@ def reward_features(x: Array, layer: tuple[Array, Array] | None) -> Array:
     (v, b) frozen at its random initialisation and (w, a) learned: a random-features
     network (Rahimi & Recht 2007), whose capacity grows with its number of hidden units.
 
-    Example:
+    Examples:
         >>> reward_features(np.ones((2, DIM)), None).shape
         (2, 8)
     """
@@ -716,7 +716,7 @@ def gaussian_policy_kl(theta: Array) -> float:
     with variance s2 = 1 / (1 - 2 theta_2) and mean theta_1 s2, so the KL is
     sum (s2 + mean^2 - 1 - ln s2) / 2.
 
-    Example:
+    Examples:
         >>> gaussian_policy_kl(np.concatenate([np.ones(DIM), np.zeros(DIM)]))  # shift by 1
         4.0
     """

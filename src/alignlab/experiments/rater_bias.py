@@ -212,7 +212,7 @@ class Answers:
 def draw_answers(rng: np.random.Generator, size: int) -> Answers:
     """Draw `size` base-policy answers (see step 1 of the module docstring).
 
-    Example:
+    Examples:
         >>> answers = draw_answers(np.random.default_rng(0), 100_000)
         >>> 0.4 < float(answers.correct.mean()) < 0.5  # a hard question mix
         True
@@ -279,7 +279,7 @@ def best_of_n_weights(n: np.ndarray, pool: int) -> np.ndarray:
 def bon_kl(n: np.ndarray) -> np.ndarray:
     """KL (nats) of best-of-n from its base policy, log n - (n - 1) / n (Stiennon et al.).
 
-    Example:
+    Examples:
         >>> bon_kl(np.array([1.0, 1024.0])).round(2).tolist()
         [0.0, 5.93]
     """
@@ -333,7 +333,7 @@ def rater_labels(
 ) -> np.ndarray:
     """Draw which answer of each pair is preferred (1.0: the first), as step 2 describes.
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> a, b = draw_answers(rng, 5000), draw_answers(rng, 5000)
         >>> labels = rater_labels(a, b, 0.0, 1.0, rng)  # experts only
