@@ -408,7 +408,8 @@ def reward_features(x: Array, layer: tuple[Array, Array] | None) -> Array:
     if layer is None or layer[0].shape[1] == 0:
         return x
     weights, bias = layer
-    return np.concatenate([x, np.tanh(x @ weights + bias)], axis=1)
+    hidden = np.tanh(np.einsum("ni,ik->nk", x, weights) + bias)
+    return np.concatenate([x, hidden], axis=1)
 
 
 def _fit_one(
@@ -423,16 +424,19 @@ def _fit_one(
     features = differences.shape[1]
     theta = np.zeros(features) if start is None else start.copy()
     prior = PRIOR_PRECISION * np.eye(features)
+    # Products go through einsum, not BLAS (see `_matvec`): on a busy machine BLAS threads
+    # cost more than these products.
     for _ in range(NEWTON_STEPS):
-        prob = special.expit(differences @ theta)
-        gradient = differences.T @ (label_weights * (prob - preferred)) + PRIOR_PRECISION * theta
+        prob = special.expit(_matvec(differences, theta))
+        residual = label_weights * (prob - preferred)
+        gradient = np.einsum("ni,n->i", differences, residual) + PRIOR_PRECISION * theta
         curvature = label_weights * prob * (1.0 - prob)
-        hessian = (differences * curvature[:, None]).T @ differences + prior
+        hessian = np.einsum("ni,nj->ij", differences * curvature[:, None], differences) + prior
         step = np.linalg.solve(hessian, gradient)
         theta -= step
         if float(np.max(np.abs(step))) < 1e-10 * (1.0 + float(np.max(np.abs(theta)))):
             break
-    return theta
+    return np.asarray(theta)
 
 
 @functools.lru_cache(maxsize=32)
@@ -457,7 +461,7 @@ def _proxy_scores(key: int, size: int, fidelity: float, units: int, ensemble: bo
             differences = reward_features(first, layer) - reward_features(second, layer)
             weights = np.ones(labels) if member == 0 else resamples[member - 1]
             theta_m = _fit_one(differences, preferred, weights, None)
-            scores[member] = reward_features(x, layer) @ theta_m
+            scores[member] = _matvec(reward_features(x, layer), theta_m)
     scores.flags.writeable = False
     return scores
 
