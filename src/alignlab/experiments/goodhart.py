@@ -1145,6 +1145,12 @@ def goodhart(
         physical=physical,
         fr=fr,
         fr_ci=fr_ci,
+        fr_ci_covers=(
+            "within-seed: 95% Wilson interval over the optimised policy's "
+            f"{float(ess[-1]):.0f} effective outputs of the pool (Kish), with this seed's "
+            "labels, reward model and pool held fixed; it does not cover other labels or "
+            "another reward model (run several seeds: --seeds K)"
+        ),
         proxy=float(now_means[0]),
         true=float(now_means[1]),
         curve=curve,

@@ -481,6 +481,12 @@ def rater_bias(
         },
         fr=fr,
         fr_ci=fr_ci,
+        fr_ci_covers=(
+            "within-seed: 95% Wilson interval over the optimised policy's "
+            f"{n_eff[-1]:.0f} effective answers of the evaluation pool (Kish), with this "
+            "seed's comparisons and reward model held fixed; it does not cover other "
+            "comparisons or another reward model (run several seeds: --seeds K)"
+        ),
         proxy=float(proxy[-1]),
         true=float(true[-1]),
         curve={
