@@ -35,6 +35,11 @@ def curve(data: dict[str, Any], key: str) -> np.ndarray:
     return np.asarray(data["curve"][key], dtype=float)
 
 
+def peak_kl(data: dict[str, Any]) -> float:
+    """KL (nats) at which the curve's true reward peaks."""
+    return float(data["curve"]["kl"][data["peak"]["index"]])
+
+
 def gain_scale(true: np.ndarray) -> float:
     """How much true reward the curve gains at its peak (a scale for tolerances)."""
     return float(true.max() - true[0])
@@ -47,8 +52,10 @@ any_setting = st.fixed_dictionaries(
         "oversight": st.floats(0.0, 1.0),
         "seed": st.integers(0, 2**32 - 1),
         "proxy": st.sampled_from(("learned", "additive")),
-        "method": st.sampled_from(METHODS),
+        "method": st.sampled_from(("bon", "rl", "pg")),
         "tail": st.sampled_from(("gaussian", "student-t", "lognormal")),
+        "mitigation": st.sampled_from(("both", "ensemble", "kl-penalty")),
+        "hidden_units": st.sampled_from((0, 8)),
     }
 )
 
@@ -74,12 +81,19 @@ def test_result_contract_fr_inside_its_interval(setting: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize(
-    "options", [{}, {"method": "rl"}, {"proxy": "additive", "tail": "lognormal"}]
+    "options",
+    [
+        {},
+        {"method": "rl"},
+        {"method": "pg", "hidden_units": 8, "oversight": 0.5},
+        {"proxy": "additive", "tail": "lognormal"},
+    ],
 )
 def test_same_seed_same_bits_other_seed_other_bits(options: dict[str, str]) -> None:
     first = json.dumps(run(seed=7, pressure=0.6, **options), sort_keys=True)
-    for cached in (gh._pool, gh._typical_true, gh._label_block, gh._reward_models):
+    for cached in (gh._pool, gh._typical_true, gh._label_block, gh._proxy_scores):
         cached.cache_clear()  # a cold cache must reproduce the same bits
+    gh._hidden_layer.cache_clear()
     gh._additive_errors.cache_clear()
     assert json.dumps(run(seed=7, pressure=0.6, **options), sort_keys=True) == first
     assert json.dumps(run(seed=8, pressure=0.6, **options), sort_keys=True) != first
@@ -138,18 +152,43 @@ def test_rl_reports_both_forms_and_the_better_one(seed: int) -> None:
     assert fit["better"] == "quadratic"
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pg_with_a_linear_reward_model_only_shifts_so_its_curve_is_quadratic(seed: int) -> None:
+    # Natural gradient of a linear reward in this policy family moves the mean only: the
+    # widths stay those of the base, and true reward is quadratic in d, by construction.
+    data = run(method="pg", seed=seed, pressure=1.0)
+    np.testing.assert_allclose(curve(data, "policy_width"), 1.0, atol=1e-6)
+    fit = data["fit"]
+    assert fit["better"] == ("log" if fit["r2_log"] >= fit["r2_quadratic"] else "quadratic")
+    assert fit["r2_quadratic"] > 0.97 and fit["better"] == "quadratic"
+
+
+@pytest.mark.parametrize("options", [{"hidden_units": 32, "fidelity": 0.75}, {"oversight": 1.0}])
+def test_pg_policy_changes_shape_along_its_path(options: dict[str, Any]) -> None:
+    # With a reward that bends (hidden units) or an ensemble's mean - 2 std, the trained
+    # policy narrows or widens as it goes: the RL form is then an outcome, not a given.
+    for seed in SEEDS:
+        width = curve(run(method="pg", seed=seed, pressure=1.0, **options), "policy_width")
+        assert np.max(np.abs(width - 1.0)) > 0.02
+
+
+def test_pg_reaches_each_kl_budget_with_its_own_closed_form_kl() -> None:
+    data = run(method="pg", pressure=1.0, seed=2)
+    kl, budget = curve(data, "kl"), curve(data, "kl_budget")
+    reached = budget <= kl.max() + 1e-9
+    np.testing.assert_allclose(kl[reached], budget[reached], atol=0.05)
+    assert gh.gaussian_policy_kl(np.zeros(2 * gh.DIM)) == 0.0
+
+
 @settings(max_examples=20, deadline=None)
-@given(
-    st.sampled_from(METHODS),
-    st.sampled_from(("learned", "additive")),
-    st.floats(0.0, 1.0),
-    st.integers(0, 2**32 - 1),
-)
-def test_perfect_proxy_true_reward_never_falls(
-    method: str, proxy: str, oversight: float, seed: int
-) -> None:
+@given(st.sampled_from(METHODS), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+def test_perfect_proxy_true_reward_never_falls(method: str, oversight: float, seed: int) -> None:
+    # Only the additive proxy has a perfect limit (zero error at fidelity 1); a learned
+    # reward model at fidelity 1 is the most labels, still of a class that cannot
+    # represent R* (issue 15: no jump to a perfect proxy).
     true = curve(
-        run(method=method, proxy=proxy, fidelity=1.0, oversight=oversight, seed=seed), "true"
+        run(method=method, proxy="additive", fidelity=1.0, oversight=oversight, seed=seed),
+        "true",
     )
     # Exact on the pool: best-of-n and tilting both stochastically raise what they
     # maximise, here the true reward itself; the tolerance is floating-point rounding.
@@ -204,7 +243,7 @@ def test_heavy_tailed_error_ends_near_base_unlike_light_tails(tail: str, method:
     assert abs(end_gain(tail)) < 0.3 * light
 
 
-@pytest.mark.parametrize(("low", "high"), [(0.0, 0.5), (0.25, 0.75), (0.5, 1.0)])
+@pytest.mark.parametrize(("low", "high"), [(0.0, 0.5), (0.25, 0.75)])
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_higher_fidelity_gives_a_higher_and_later_peak(
@@ -218,40 +257,85 @@ def test_higher_fidelity_gives_a_higher_and_later_peak(
     assert better["peak"]["pressure"] > worse["peak"]["pressure"]
 
 
-@pytest.mark.parametrize(
-    "options",
-    [{}, {"proxy": "additive", "tail": "student-t"}, {"proxy": "additive", "tail": "lognormal"}],
-    ids=["learned", "student-t", "lognormal"],
-)
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("fidelity", [0.75, 1.0])
+def test_larger_reward_model_peaks_later_and_higher(method: str, fidelity: float) -> None:
+    # Gao et al.'s reward-model-size result, as a finding: with enough labels, a reward
+    # model with 32 hidden units bends where the linear one cannot, so optimising it stays
+    # honest longer. Compared seed by seed.
+    for seed in SEEDS:
+        linear = run(method=method, fidelity=fidelity, seed=seed, pressure=1.0)
+        larger = run(method=method, fidelity=fidelity, seed=seed, pressure=1.0, hidden_units=32)
+        assert larger["peak"]["true"] > linear["peak"]["true"] + 0.3
+        assert peak_kl(larger) > peak_kl(linear) + 0.5
+
+
+def test_linear_reward_model_saturates_with_labels_and_has_no_jump_at_fidelity_one() -> None:
+    # A linear model's misspecification, not its label count, limits it: from ~3 000
+    # labels on its peak stays put, and fidelity 1 is just the most labels (no jump).
+    for seed in SEEDS:
+        runs = [run(fidelity=f, seed=seed, pressure=1.0) for f in (0.75, 0.95, 1.0)]
+        kls = [peak_kl(r) for r in runs]
+        assert max(kls) - min(kls) < 0.8
+        assert abs(runs[2]["peak"]["true"] - runs[1]["peak"]["true"]) < 0.15
+
+
+def _mean_fr(oversight: float, **options: Any) -> float:
+    return float(
+        np.mean([run(pressure=1.0, oversight=oversight, seed=s, **options)["fr"] for s in SEEDS])
+    )
+
+
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("fidelity", [0.3, 0.7])
-def test_more_oversight_lowers_fr_at_maximum_pressure(
-    options: dict[str, str], method: str, fidelity: float
-) -> None:
-    # Wherever the proxy Goodharts (a learned proxy, or heavy-tailed error). FR is compared
-    # as the mean over seeds: a heavy-tailed RL optimum rests on ~2 outputs, so its FR on
-    # one seed is a coin flip (the interval says so); its expectation is what oversight
-    # lowers. With a light-tailed error there is no Goodharting to mitigate (README).
-    def mean_fr(oversight: float) -> float:
-        return float(
-            np.mean(
-                [
-                    run(
-                        pressure=1.0,
-                        fidelity=fidelity,
-                        oversight=oversight,
-                        method=method,
-                        seed=seed,
-                        **options,
-                    )["fr"]
-                    for seed in SEEDS
-                ]
-            )
-        )
+def test_the_kl_penalty_is_the_mitigation_that_works(method: str, fidelity: float) -> None:
+    # Issue 15: the ensemble and the KL penalty are separate options, measured apart. FR is
+    # the mean over seeds at maximum pressure, linear learned proxy.
+    plain = _mean_fr(0.0, method=method, fidelity=fidelity)
+    penalty = _mean_fr(1.0, method=method, fidelity=fidelity, mitigation="kl-penalty")
+    ensemble = _mean_fr(1.0, method=method, fidelity=fidelity, mitigation="ensemble")
+    both = _mean_fr(1.0, method=method, fidelity=fidelity)
+    assert penalty < plain / 2
+    assert both < 35.0
+    # Bootstrap members of a linear model share its misspecification: mean - 2 std can
+    # barely see where it is wrong.
+    assert abs(ensemble - plain) < 10.0
 
-    plain, guarded = mean_fr(0.0), mean_fr(1.0)
-    assert guarded < plain
-    assert guarded < 35.0
+
+@pytest.mark.parametrize("tail", ["student-t", "lognormal"])
+@pytest.mark.parametrize("method", METHODS)
+def test_an_ensemble_sharing_the_error_cannot_remove_heavy_tailed_goodhart(
+    tail: str, method: str
+) -> None:
+    # Members whose errors share the proxy's (correlation 0.7) disagree little on its
+    # outliers: independent draws (the v1 model) overstated what an ensemble buys.
+    options = {"proxy": "additive", "tail": tail, "method": method}
+    plain = _mean_fr(0.0, **options)
+    ensemble = _mean_fr(1.0, mitigation="ensemble", **options)
+    assert plain > 30.0
+    assert ensemble > 0.75 * plain
+
+
+def test_additive_ensemble_members_share_the_proxys_error() -> None:
+    errors, _ = gh._additive_errors(5, 4096, "gaussian")
+    plain = errors[:, 0::2]  # the proxy's widened draws sit at odd positions
+    for member in range(1, plain.shape[0]):
+        r = float(np.corrcoef(plain[0], plain[member])[0, 1])
+        assert r == pytest.approx(gh.ADDITIVE_SHARED, abs=0.05)
+
+
+def test_ensemble_members_differ_in_init_subspace_and_labels() -> None:
+    layers = [gh._hidden_layer(1, 16, m) for m in range(1 + gh.ENSEMBLE_EXTRA)]
+    assert np.all(layers[0][0] != 0.0)  # the proxy's units see every input
+    for weights, _ in layers[1:]:
+        blind = np.all(weights == 0.0, axis=1)
+        assert blind.sum() == gh.DIM - gh.SUBSPACE  # each member its own random subspace
+    assert len({tuple(np.all(w == 0.0, axis=1)) for w, _ in layers[1:]}) > 1
+    scores = gh._proxy_scores(1, 2**12, 0.5, 16, True)
+    assert scores.shape == (1 + gh.ENSEMBLE_EXTRA, 2**12)
+    assert np.min(np.std(scores, axis=0)) > 0  # members disagree everywhere
+    counts = gh._label_block(1, 0)[3]
+    assert counts.shape[0] == gh.ENSEMBLE_EXTRA and not np.array_equal(counts[0], counts[1])
 
 
 def test_oversight_is_a_real_mitigation_at_default_settings() -> None:
@@ -320,7 +404,7 @@ def test_additive_reports_noise_scale_and_learned_reports_labels() -> None:
 def test_explanation_names_the_fall_and_its_cause() -> None:
     falling = run(pressure=1.0)["explanation"]
     assert "proxy keeps rising" in falling and "reward model" in falling
-    assert "does not hurt" in run(fidelity=1.0)["explanation"]
+    assert "does not hurt" in run(proxy="additive", fidelity=1.0)["explanation"]
     assert "lognormal" in run(proxy="additive", tail="lognormal", pressure=1.0)["explanation"]
     assert "KL penalty stops the optimiser" in run(oversight=1.0)["explanation"]
 

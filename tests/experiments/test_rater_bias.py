@@ -59,28 +59,131 @@ def test_low_attention_fr_grows_with_pressure(fidelity: float, seed: int, optimi
 def test_low_attention_correctness_peaks_then_falls(
     fidelity: float, seed: int, optimiser: str
 ) -> None:
+    # The answer mixture is not tuned for this: mild pressure finds knowing answers, and
+    # knowledge is bounded, so the far tail of the same reward belongs to fabrications.
     c = curve(fidelity, seed=seed, optimiser=optimiser)
     peak = int(np.argmax(c["true"]))
     assert 0 < peak < len(c["true"]) - 1
-    assert c["true"][peak] > c["true"][0] + 0.02  # mild optimisation helps ...
-    assert c["true"][-1] < c["true"][0] - 0.2  # ... hard optimisation ends below the start
+    assert c["kl"][peak] < 1.0  # it peaks early ...
+    # ... having gained something (best-of-n gains more than tilting; see the docs) ...
+    assert c["true"][peak] > c["true"][0] + (0.03 if optimiser == "best-of-n" else 0.003)
+    assert c["true"][-1] < c["true"][0] - 0.2  # ... and hard optimisation ends below the start
     assert c["proxy"][-1] == pytest.approx(c["proxy"].max())  # while the proxy only rises
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+def test_reward_model_sees_only_observables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Wen et al. 2024: evaluators cannot verify correctness, so neither can a reward model
+    # learned from them. Capture what the reward model is fitted on and check that it is
+    # the five observables and no column is (a function of) the correctness difference.
+    seen: list[np.ndarray] = []
+    fit = rb.fit_bradley_terry
+
+    def spy(diff: np.ndarray, prefer_first: np.ndarray, ridge: float = 1e-2) -> np.ndarray:
+        seen.append(diff)
+        return fit(diff, prefer_first, ridge)
+
+    monkeypatch.setattr(rb, "fit_bradley_terry", spy)
+    data = alignlab.run("rater-bias", fidelity=1.0, oversight=1.0, seed=3).to_dict()
+    (diff,) = seen
+    assert diff.shape[1] == len(rb.FEATURES) == 5
+    assert list(data["reward_model"]) == list(rb.FEATURES)
+    assert "correct" not in data["reward_model"]
+    # Each column takes many values: none is a 0 / +-1 correctness difference.
+    assert all(len(np.unique(diff[:, j])) > 100 for j in range(diff.shape[1]))
+
+
+def test_observables_track_correctness_only_imperfectly() -> None:
+    answers = rb.draw_answers(np.random.default_rng(0), 100_000)
+    for j in range(len(rb.FEATURES)):
+        r = abs(float(np.corrcoef(answers.observed[:, j], answers.correct)[0, 1]))
+        assert r < 0.6  # no observable is a stand-in for correctness
+    # Even the best linear reader of all five observables leaves most of it unexplained.
+    design = np.column_stack([answers.observed, np.ones(len(answers.correct))])
+    fitted = design @ np.linalg.lstsq(design, answers.correct, rcond=None)[0]
+    assert float(np.corrcoef(fitted, answers.correct)[0, 1]) < 0.7
+
+
+def test_fabrication_fools_skimmers_checks_not_experts() -> None:
+    rng = np.random.default_rng(1)
+    first, second = rb.draw_answers(rng, 200_000), rb.draw_answers(rng, 200_000)
+    # Pairs of one wrong answer (first) and one right answer (second), checked always.
+    pair = (first.correct == 0) & (second.correct == 1)
+    wrong, right = first.take(np.flatnonzero(pair)), second.take(np.flatnonzero(pair))
+    skim = rb.rater_labels(wrong, right, 1.0, 0.0, rng)
+    expert = rb.rater_labels(wrong, right, 0.0, 1.0, rng)
+    bluff = wrong.fabrication > 1.0
+    honest = wrong.fabrication == 0.0
+    # A skimmer prefers a heavily fabricated wrong answer far more often than an honest
+    # wrong one; an expert is not swayed by fabrication.
+    assert skim[bluff].mean() > skim[honest].mean() + 0.15
+    assert abs(expert[bluff].mean() - expert[honest].mean()) < 0.03
+    assert expert.mean() < 0.1
+
+
+GRID = np.round(np.linspace(0.0, 1.0, 11), 2)
+
+
 @pytest.mark.parametrize("optimiser", ["best-of-n", "kl"])
-def test_full_attention_fr_does_not_grow(seed: int, optimiser: str) -> None:
-    c = curve(1.0, seed=seed, optimiser=optimiser)
-    assert c["fr"].max() <= c["fr"][0] + 0.5
-    assert c["fr"][-1] < 1.0
-    assert c["true"][-1] > 0.95
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("slider", ["fidelity", "oversight"])
+def test_fr_falls_smoothly_with_attention_and_expert_share(
+    slider: str, seed: int, optimiser: str
+) -> None:
+    # Issue 15: with the correctness visible to the reward model, 0.25 -> 0.5 attention
+    # dropped FR from ~100 to 0. Now correctness reaches the reward only through noisy
+    # checks, so each 0.1 step of either slider moves FR by a fraction of its range.
+    base = {"fidelity": 0.2, "oversight": 0.0}
+    frs = np.array(
+        [
+            alignlab.run(
+                "rater-bias",
+                pressure=1.0,
+                seed=seed,
+                optimiser=optimiser,
+                **{**base, slider: float(value)},
+            ).fr
+            for value in GRID
+        ]
+    )
+    span = frs[0] - frs[-1]
+    assert span > 25  # it does fall ...
+    assert np.max(-np.diff(frs)) < 0.6 * span  # ... but no single step carries it
+    assert np.max(np.diff(frs)) < 5  # ... and it never climbs back by more than the wobble
+
+
+@pytest.mark.parametrize("optimiser", ["best-of-n", "kl"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fr_stays_above_zero_at_full_pressure_unless_oversight_is_complete(
+    seed: int, optimiser: str
+) -> None:
+    for attention in (0.0, 0.5, 1.0):
+        for experts in (0.0, 0.5, 0.9):
+            fr = alignlab.run(
+                "rater-bias",
+                pressure=1.0,
+                fidelity=attention,
+                oversight=experts,
+                seed=seed,
+                optimiser=optimiser,
+            ).fr
+            assert fr >= 2.0, (attention, experts)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_attentive_but_foolable_raters_still_leave_confident_errors(seed: int) -> None:
+    # Every skim comparison checked, no experts: fabrications that fool the checks are
+    # still paid for, so FR stays well above what complete expert oversight leaves.
+    fooled = alignlab.run("rater-bias", pressure=1.0, fidelity=1.0, seed=seed)
+    experts = alignlab.run("rater-bias", pressure=1.0, fidelity=1.0, oversight=1.0, seed=seed)
+    assert fooled.fr >= 5.0
+    assert fooled.fr > experts.fr
 
 
 @FAST
 @given(
     pressure=st.floats(0.5, 1.0),
     fidelity=st.floats(0.0, 0.3),
-    oversight=st.floats(0.3, 1.0),
+    oversight=st.floats(0.5, 1.0),
     seed=st.sampled_from(SEEDS),
 )
 def test_expert_checking_lowers_fr(
@@ -93,15 +196,18 @@ def test_expert_checking_lowers_fr(
         "rater-bias", pressure=pressure, fidelity=fidelity, oversight=oversight, seed=seed
     )
     assert checked.fr < unchecked.fr - 10
-    assert checked.to_dict()["correctness_share"] > unchecked.to_dict()["correctness_share"]
+    assert (
+        checked.to_dict()["correctness_correlation"]
+        > unchecked.to_dict()["correctness_correlation"]
+    )
 
 
 def test_fr_counts_confidently_wrong_answers_of_the_base_policy_at_zero_pressure() -> None:
     # At pressure 0 best-of-1 is the base policy: FR must be its share of answers that
     # are wrong and state a certainty >= 0.75, measured here on an independent sample.
-    answers = rb._answers(np.random.default_rng(99), 200_000)
-    wrong = answers[:, 0] == 0
-    confident = 1 / (1 + np.exp(-answers[:, 1])) >= rb.CONFIDENT_THRESHOLD
+    answers = rb.draw_answers(np.random.default_rng(99), 200_000)
+    wrong = answers.correct == 0
+    confident = 1 / (1 + np.exp(-answers.observed[:, 0])) >= rb.CONFIDENT_THRESHOLD
     expected = 100 * float(np.mean(wrong & confident))
     runs = [alignlab.run("rater-bias", pressure=0.0, seed=s).fr for s in range(4)]
     assert np.mean(runs) == pytest.approx(expected, abs=1.0)
@@ -139,9 +245,16 @@ def test_physical_mapping() -> None:
     assert data["physical"]["n"] == pytest.approx(32.0)
     assert data["physical"]["rater_attention"] == 0.4
     assert data["physical"]["expert_share"] == 0.25
-    kl = alignlab.run("rater-bias", pressure=0.5, optimiser="kl").to_dict()
-    assert kl["physical"]["lambda"] == pytest.approx(rb.LAMBDA_MAX / 2)
     assert len(data["curve"]["pressure"]) == rb.CURVE_POINTS
+
+
+def test_kl_optimiser_matches_best_of_n_kl() -> None:
+    # Both optimisers are compared at equal distance from the base policy.
+    bon = alignlab.run("rater-bias", pressure=1.0).to_dict()["curve"]
+    kl = alignlab.run("rater-bias", pressure=1.0, optimiser="kl").to_dict()["curve"]
+    np.testing.assert_allclose(bon["kl"], rb.bon_kl(np.asarray(bon["n"])), atol=0.02)
+    np.testing.assert_allclose(kl["kl"], bon["kl"], rtol=0.02, atol=1e-3)
+    assert np.all(np.diff(kl["lambda"]) > 0)
 
 
 def test_cli_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,9 +9,12 @@ rising while the true reward peaks and falls (Gao, Schulman & Hilton 2022, "Scal
 for Reward Model Overoptimization"). When the proxy's error is heavy-tailed, the
 hardest-pushed outputs are simply those with the largest *errors*, and the true reward
 falls back to that of an unoptimised output (Kwa, Thomas & Garriga-Alonso 2024,
-"Catastrophic Goodhart"). Optimising conservatively against an ensemble of reward models,
-mean - lambda * std, is a partial mitigation (Coste, Anwar, Kirk & Krueger 2023, "Reward
-Model Ensembles Help Mitigate Overoptimization"), as is RLHF's KL penalty.
+"Catastrophic Goodhart"). Two mitigations are offered, separately or together, and
+measured (docs/goodhart.md): optimising conservatively against an ensemble of reward
+models, mean - lambda * std (Coste, Anwar, Kirk & Krueger 2023, "Reward Model Ensembles
+Help Mitigate Overoptimization"), and RLHF's KL penalty. Here the KL penalty does most of
+the work; an ensemble whose members share the proxy's misspecification or error cannot
+see it.
 
 The world. A response is a feature vector x in R^8; the base policy samples x ~ N(0, I).
 The hidden true reward is ``R*(x) = u . x - (c / 2) (|x|^2 - 8)`` with
@@ -23,21 +26,26 @@ sees R*; it sees the proxy.
 The proxy (option ``proxy``):
 
 - ``learned`` (default): simulated raters label pairs of base-policy samples with
-  Bradley-Terry noise, P(a preferred to b) = sigmoid((R*(a) - R*(b)) / 3), and a
-  reward model r(x) = w . x is fitted to the labels by logistic regression (Newton
-  steps, a weak Gaussian prior). A linear model is a class simpler than the truth: it learns the
-  direction of improvement near the data but not that returns diminish, so it is wrong
-  -- without limit -- exactly where optimisation drives the policy. ``fidelity`` f < 1
-  sets the number of labels on a log scale, round(10 ** (1.5 + 2.75 f)), from 32 to
-  about 18 000 (more labels point w closer to u; they cannot add the missing curvature).
-  Fidelity 1 is the explicit limit of a *perfect* proxy (unlimited labels and a model
-  class that contains R*): the reward model is R* itself.
+  Bradley-Terry noise, P(a preferred to b) = sigmoid((R*(a) - R*(b)) / 3), and a reward
+  model is fitted to the labels by logistic regression (Newton steps, a weak Gaussian
+  prior). Its capacity is the option ``hidden_units`` H: r(x) = w . x + sum_k a_k
+  tanh(v_k . x + b_k), a random-features network (Rahimi & Recht 2007) whose first layer
+  (v, b) stays at its random initialisation and whose (w, a) are learned; H = 0 is a
+  linear model. No model of this class can represent R* (a linear one cannot bend at
+  all; tanh units saturate, so far from the data every model extrapolates linearly), so
+  every proxy is wrong -- without limit -- where optimisation drives the policy; a larger
+  one is wrong further out. ``fidelity`` f sets the number of labels on a log scale,
+  round(10 ** (1.5 + 2.75 f)), from 32 to about 17 800 at f = 1 (no perfect proxy: the
+  number of labels is continuous in f). More labels point w closer to u; only capacity
+  can add curvature, so a linear model's peak saturates (near 2.5 nats) from about
+  3 000 labels on, while a larger model keeps gaining (Gao et al.'s reward-model-size
+  result: larger reward models peak later and higher).
 - ``additive``: proxy = R*(x) + sigma * e, with e drawn per output independently of x
   from the option ``tail``: ``gaussian`` (light-tailed), ``student-t`` (3 degrees of
   freedom, a power-law tail) or ``lognormal`` (log-sd 1.5, subexponential). Each error is
   centred at its median and scaled so that its interquartile range equals that of
   N(0, sigma^2). sigma = 2 (1 - f) standard deviations of R* under the base policy,
-  reported as ``physical.noise_scale``; fidelity 1 is again a perfect proxy.
+  reported as ``physical.noise_scale``; at fidelity 1 it is 0, a perfect proxy.
 
 The optimiser (option ``method``), computed exactly on a pool of base-policy samples
 (option ``pool_size``, default 2**15), so each number is an exact expectation over the
@@ -51,7 +59,13 @@ policy, see `_pool`), so the tail that hard optimisation reaches is well populat
   are weighted sums over one sort. n solves log n - (n-1)/n = KL; it is real-valued
   between integers, where F^n is still the distribution of a maximum.
 - ``rl``: the optimum of E[objective] - beta KL(pi || pi0), pi proportional to
-  pi0 exp(objective / beta), with beta solved for each KL budget.
+  pi0 exp(objective / beta), with beta solved for each KL budget. With a Gaussian base
+  and a linear reward model this optimum is the base shifted, so true reward is exactly
+  quadratic in d = sqrt(KL): the RL form cannot be tested with it (see ``pg``).
+- ``pg``: a parametric policy trained by natural policy gradient (Kakade 2001), a
+  diagonal Gaussian whose mean *and* per-feature widths are learned, read off along its
+  training path at each KL (see `policy_gradient`); its shape can change as it trains,
+  so whether true reward follows d (alpha - beta ln d) is an outcome, not an assumption.
 
 The pool caps KL: no policy on N outputs is more than about log N nats from the base, so
 near 10 nats the optimum rests on a few dozen outputs (a handful with heavy-tailed errors
@@ -61,14 +75,19 @@ resolution there.
 
 The sliders: ``pressure`` is the KL budget, 10 * pressure nats (the curve covers 64
 budgets in the same call). ``fidelity`` is the proxy's quality, as above. ``oversight``
-o does two documented things at once. (1) The optimiser's objective becomes
+o scales the mitigations that the option ``mitigation`` turns on (``both``, the default;
+``ensemble``; ``kl-penalty``). (1) Ensemble: the optimiser's objective becomes
 (1 - o) * proxy + o * (m - 2 s), where m and s are the mean and standard deviation of a
-5-member ensemble -- the proxy and four more (``learned``: reward models refitted on
-bootstrap resamples of the labels; ``additive``: four more independent noisy
-measurements) -- so at o = 1 it is Coste et al.'s conservative objective and the
-optimiser avoids outputs the ensemble disagrees about. (2) A KL penalty eta = 0.4 o, in
-standard deviations of the objective per nat: within its budget the optimiser stops
-where one more nat of drift buys less than eta of objective.
+5-member ensemble -- the proxy and four more -- so at o = 1 it is Coste et al.'s
+conservative objective. Members differ as real ensembles do: ``learned`` members are
+fitted on their own bootstrap resamples of the labels and, with hidden units, have their
+own random initialisation of them over their own random 6 of the 8 inputs (random
+subspace method, Ho 1998); ``additive`` members' errors share the proxy's error with
+correlation 0.7 (members trained on the same data share most of their error), plus an
+independent part. A linear ensemble therefore shares the linear model's misspecification,
+and mean - 2 std cannot see it. (2) KL penalty: eta = 0.4 o, in standard deviations of
+the objective per nat: within its budget the optimiser stops where one more nat of drift
+buys less than eta of objective.
 
 FR /100 (Goodharted outputs): of 100 outputs of the optimised policy, how many the
 optimiser's objective rates a *clear improvement* -- above the 90th percentile of the
@@ -80,7 +99,9 @@ samples knows no more than five samples do.
 
 Gao's functional forms are fitted to the true-reward gain against d = sqrt(KL): best-of-n
 R(d) = d (alpha - beta d), RL R(d) = d (alpha - beta ln d); the result's ``fit`` reports
-alpha, beta and R^2 (for ``rl`` both forms, and which fits better).
+alpha, beta, R^2 and the largest residual with the KL where it occurs (for ``rl`` and
+``pg`` both forms, and which fits better). With a linear reward model the best-of-n
+form follows from the set-up, so its R^2 is no evidence; with hidden units it need not.
 
 Examples:
     >>> import alignlab
@@ -152,6 +173,12 @@ WIDEN_X = 1.6
 """Scale of the widened half of the pool (defensive importance sampling)."""
 WIDEN_ERROR = {"gaussian": 2.0, "student-t": 4.0, "lognormal": 1.6}
 """Widening of the additive errors' driving draws in the widened half of the pool."""
+HIDDEN_INPUT_SCALE = 1.5
+"""Standard deviation of a hidden unit's pre-activation on base-policy outputs."""
+SUBSPACE = 6
+"""Inputs each extra ensemble member's hidden units see (random subspace, Ho 1998)."""
+ADDITIVE_SHARED = 0.7
+"""Correlation of an additive ensemble member's error with the proxy's own error."""
 NEWTON_STEPS = 25
 LABEL_BLOCK = 512
 """Preference labels are drawn in blocks of this many (see `_label_block`)."""
@@ -317,8 +344,8 @@ def fit_bradley_terry(
 
 
 @functools.lru_cache(maxsize=64)
-def _label_block(key: int, block: int) -> tuple[Array, Array, Array]:
-    """One block of LABEL_BLOCK labels: pair differences a - b, choices, resample counts.
+def _label_block(key: int, block: int) -> tuple[Array, Array, Array, Array]:
+    """One block of LABEL_BLOCK labels: the pairs a and b, choices, resample counts.
 
     Every block has its own child stream, so the first n labels are the same whatever
     fidelity asked for them: more fidelity means strictly more of the same labels, and a
@@ -332,26 +359,118 @@ def _label_block(key: int, block: int) -> tuple[Array, Array, Array]:
     resamples = rng.poisson(1.0, (ENSEMBLE_EXTRA, LABEL_BLOCK)).astype(np.float64)
     p_prefer_a = special.expit((true_reward(a) - true_reward(b)) / RATER_TEMPERATURE)
     preferred = (uniforms < p_prefer_a).astype(np.float64)
-    differences = a - b
-    for array in (differences, preferred, resamples):
+    for array in (a, b, preferred, resamples):
         array.flags.writeable = False
-    return differences, preferred, resamples
+    return a, b, preferred, resamples
 
 
-def _preference_labels(key: int, labels: int) -> tuple[Array, Array, Array]:
+def _preference_labels(key: int, labels: int) -> tuple[Array, Array, Array, Array]:
     """The run's first `labels` preference labels (see `_label_block`)."""
     blocks = [_label_block(key, k) for k in range(-(-labels // LABEL_BLOCK))]
-    differences = np.concatenate([block[0] for block in blocks])[:labels]
-    preferred = np.concatenate([block[1] for block in blocks])[:labels]
-    resamples = np.concatenate([block[2] for block in blocks], axis=1)[:, :labels]
-    return differences, preferred, resamples
+    first = np.concatenate([block[0] for block in blocks])[:labels]
+    second = np.concatenate([block[1] for block in blocks])[:labels]
+    preferred = np.concatenate([block[2] for block in blocks])[:labels]
+    resamples = np.concatenate([block[3] for block in blocks], axis=1)[:, :labels]
+    return first, second, preferred, resamples
 
 
 @functools.lru_cache(maxsize=64)
-def _reward_models(key: int, fidelity: float, ensemble: bool) -> Array:
-    """Weights of the learned reward model (row 0) and, if asked, its bootstrap ensemble."""
+def _hidden_layer(key: int, units: int, member: int) -> tuple[Array, Array]:
+    """The frozen first layer (input weights, biases) of one reward model's hidden units.
+
+    Each ensemble member draws its own layer (a different initialisation); the extra
+    members' units see only a random SUBSPACE of the inputs (the random subspace method,
+    Ho 1998), so members differ in the features they can build, as in real ensembles.
+    """
+    rng = np.random.default_rng([key, 4, member])
+    weights = rng.standard_normal((DIM, units)) * (HIDDEN_INPUT_SCALE / math.sqrt(DIM))
+    if member > 0:
+        dropped = rng.choice(DIM, DIM - SUBSPACE, replace=False)
+        weights[dropped] = 0.0
+        weights *= math.sqrt(DIM / SUBSPACE)
+    bias = rng.standard_normal(units)
+    weights.flags.writeable = False
+    bias.flags.writeable = False
+    return weights, bias
+
+
+def reward_features(x: Array, layer: tuple[Array, Array] | None) -> Array:
+    """What a reward model reads from outputs x: x itself, plus tanh hidden units if any.
+
+    A reward model is r(x) = w . x + sum_k a_k tanh(v_k . x + b_k) with the first layer
+    (v, b) frozen at its random initialisation and (w, a) learned: a random-features
+    network (Rahimi & Recht 2007), whose capacity grows with its number of hidden units.
+
+    Examples:
+        >>> reward_features(np.ones((2, DIM)), None).shape
+        (2, 8)
+    """
+    if layer is None or layer[0].shape[1] == 0:
+        return x
+    weights, bias = layer
+    hidden = np.tanh(np.einsum("ni,ik->nk", x, weights) + bias)
+    return np.concatenate([x, hidden], axis=1)
+
+
+def _fit_one(
+    differences: Array, preferred: Array, label_weights: Array, start: Array | None
+) -> Array:
+    """MAP Bradley-Terry fit of one model with many features (Hessian by matrix product).
+
+    The batched `fit_bradley_terry` precomputes every label's outer product, which is
+    cheap for 8 features and far too big for 8 + hidden units; here each Newton step
+    forms the Hessian as D^T diag(c) D instead.
+    """
+    features = differences.shape[1]
+    theta = np.zeros(features) if start is None else start.copy()
+    prior = PRIOR_PRECISION * np.eye(features)
+    # Products go through einsum, not BLAS (see `_matvec`): on a busy machine BLAS threads
+    # cost more than these products.
+    for _ in range(NEWTON_STEPS):
+        prob = special.expit(_matvec(differences, theta))
+        residual = label_weights * (prob - preferred)
+        gradient = np.einsum("ni,n->i", differences, residual) + PRIOR_PRECISION * theta
+        curvature = label_weights * prob * (1.0 - prob)
+        hessian = np.einsum("ni,nj->ij", differences * curvature[:, None], differences) + prior
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if float(np.max(np.abs(step))) < 1e-10 * (1.0 + float(np.max(np.abs(theta)))):
+            break
+    return np.asarray(theta)
+
+
+@functools.lru_cache(maxsize=32)
+def _proxy_scores(key: int, size: int, fidelity: float, units: int, ensemble: bool) -> Array:
+    """Scores of the learned reward model (row 0) and its ensemble members on the pool.
+
+    Members differ as real ensembles do: each is fitted on its own bootstrap resample of
+    the labels and, with hidden units, has its own initialisation of them over its own
+    random subspace of the inputs. A linear ensemble differs only in its labels, so it
+    shares the linear model's misspecification (a finding the docs measure).
+    """
     labels = n_labels(fidelity)
-    differences, preferred, resamples = _preference_labels(key, labels)
+    first, second, preferred, resamples = _preference_labels(key, labels)
+    x = _pool(key, size)[0]
+    members = 1 + ENSEMBLE_EXTRA if ensemble else 1
+    if units == 0:
+        scores = np.asarray(np.einsum("mi,ni->mn", _reward_models(key, fidelity, ensemble), x))
+    else:
+        scores = np.empty((members, size))
+        for member in range(members):
+            layer = _hidden_layer(key, units, member)
+            differences = reward_features(first, layer) - reward_features(second, layer)
+            weights = np.ones(labels) if member == 0 else resamples[member - 1]
+            theta_m = _fit_one(differences, preferred, weights, None)
+            scores[member] = _matvec(reward_features(x, layer), theta_m)
+    scores.flags.writeable = False
+    return scores
+
+
+def _reward_models(key: int, fidelity: float, ensemble: bool) -> Array:
+    """Weights of the linear reward model (row 0) and, if asked, its bootstrap ensemble."""
+    labels = n_labels(fidelity)
+    first, second, preferred, resamples = _preference_labels(key, labels)
+    differences = first - second
     theta = fit_bradley_terry(differences, preferred, np.ones((1, labels)), PRIOR_PRECISION)
     if ensemble:
         # Bootstrap refits start from the full-data fit, so they converge in a few steps.
@@ -359,7 +478,6 @@ def _reward_models(key: int, fidelity: float, ensemble: bool) -> Array:
             differences, preferred, resamples, PRIOR_PRECISION, start=theta[0]
         )
         theta = np.concatenate([theta, members])
-    theta.flags.writeable = False
     return theta
 
 
@@ -379,7 +497,8 @@ def _additive_errors(key: int, size: int, tail: str) -> tuple[Array, Array]:
     defensive importance sample like the pool: every other output's driving draw is
     widened (WIDEN_ERROR[tail] times), and the returned factor p / (p/2 + q/2) <= 2
     corrects its mass, so that the error's far tail, which heavy-tailed optimisation
-    selects, is well populated. The ensemble's extra errors are plain draws.
+    selects, is well populated. The ensemble's extra errors share the proxy's error with
+    correlation ADDITIVE_SHARED, plus an independent plain draw of the same tail.
     """
     rng = _stream(key, 3)
     shape = (1 + ENSEMBLE_EXTRA, size)
@@ -403,6 +522,9 @@ def _additive_errors(key: int, size: int, tail: str) -> tuple[Array, Array]:
         errors = driver * (_IQR_NORMAL / _IQR_T)
     else:
         errors = np.expm1(LOGNORMAL_SIGMA * driver) * (_IQR_NORMAL / _IQR_LOGNORMAL)
+    # Members of a real ensemble, trained on the same data, share much of their error:
+    # each extra member's error is mostly the proxy's own (correlation ADDITIVE_SHARED).
+    errors[1:] = ADDITIVE_SHARED * errors[0] + math.sqrt(1 - ADDITIVE_SHARED**2) * errors[1:]
     errors.flags.writeable = False
     factor.flags.writeable = False
     return errors, factor
@@ -577,6 +699,131 @@ def kl_regularised(
     return beta, achieved, means, ess, errors
 
 
+PG_STEPS = 32
+"""Natural-gradient steps of the `pg` optimiser along its whole KL path."""
+PG_SUBSAMPLE = 32
+"""The `pg` path is trained on every PG_SUBSAMPLE-th output of the pool."""
+PG_REPORT_SUBSAMPLE = 4
+"""`pg` reports its curve on every PG_REPORT_SUBSAMPLE-th output of the pool (for speed; the
+effective sample size and standard error say what that costs)."""
+
+
+def _policy_statistics(x: Array) -> Array:
+    """Sufficient statistics (x, x^2 - 1) of the `pg` policy family (a diagonal Gaussian)."""
+    return np.concatenate([x, x * x - 1.0], axis=1)
+
+
+def gaussian_policy_kl(theta: Array) -> float:
+    """KL(pi_theta || N(0, I)) of the `pg` policy, in closed form.
+
+    pi_theta is proportional to N(0, I) exp(theta . (x, x^2 - 1)): per feature a Gaussian
+    with variance s2 = 1 / (1 - 2 theta_2) and mean theta_1 s2, so the KL is
+    sum (s2 + mean^2 - 1 - ln s2) / 2.
+
+    Examples:
+        >>> gaussian_policy_kl(np.concatenate([np.ones(DIM), np.zeros(DIM)]))  # shift by 1
+        4.0
+    """
+    linear, quadratic = theta[:DIM], theta[DIM:]
+    variance = 1.0 / (1.0 - 2.0 * quadratic)
+    mean = linear * variance
+    return float(0.5 * np.sum(variance + mean * mean - 1.0 - np.log(variance)))
+
+
+def _tilt(stats: Array, mass: Array, theta: Array) -> Array:
+    """Normalised weights of pi_theta on a pool: mass * exp(theta . stats), scaled to sum 1."""
+    logits = _matvec(stats, theta)
+    weights = np.exp(logits - logits.max()) * mass
+    return np.asarray(weights / weights.sum())
+
+
+def policy_gradient(
+    stats: Array, objective: Array, mass: Array, columns: Array, kl: Array, error_row: int = 0
+) -> tuple[Array, Array, Array, Array, Array, Array]:
+    """Train a diagonal-Gaussian policy by natural policy gradient; read it off at each KL.
+
+    The policy is pi_theta(x) proportional to pi0(x) exp(theta . (x, x^2 - 1)): a Gaussian
+    with its own mean *and* per-feature width, so its shape can change along the path (an
+    exact tilt of a Gaussian base by a linear reward only shifts it). Starting from the
+    base policy (theta = 0), each step follows the natural gradient of E_pi[objective]
+    (Kakade 2001; the regression of the objective on the statistics under pi, exact on a
+    subsample of the pool) with a step length of sqrt(2 KL_max) / PG_STEPS in the Fisher
+    metric (the policy's Fisher distance from the base is about sqrt(2 KL)). The path is
+    the training run; budget k reads the policy at the first point of the path whose KL
+    reaches it (linear interpolation between steps), so KL grows with training as in Gao
+    et al.'s RL runs.
+    The KL is the policy's own, in closed form (`gaussian_policy_kl`); every expectation
+    is an importance-weighted average over every PG_REPORT_SUBSAMPLE-th output of the
+    weighted pool, whose effective sample size and standard error say how far to trust
+    it (the path stops where its training subsample has fewer than 2 effective outputs).
+
+    Args:
+        stats: `_policy_statistics` of every PG_REPORT_SUBSAMPLE-th pool output.
+        objective: What the policy maximises, one value per pool output.
+        mass: Each output's probability under the base policy (sums to 1).
+        columns: Values to average under the trained policy, shape (k, pool).
+        kl: KL budgets.
+        error_row: The column whose Monte Carlo standard error is returned.
+
+    Returns:
+        (training step at each budget (fractional), the policy's mean per-feature standard
+        deviation, its KL, expectations of shape (len(kl), k), effective sample sizes,
+        Monte Carlo standard errors of column `error_row`'s expectations).
+    """
+    thin = PG_SUBSAMPLE // PG_REPORT_SUBSAMPLE
+    sub_stats, sub_mass = stats[::thin], mass[::PG_SUBSAMPLE]
+    sub_mass = sub_mass / sub_mass.sum()
+    sub_objective = objective[::PG_SUBSAMPLE]
+    features = stats.shape[1]
+    # Fisher distance from the base grows by `stride` a step; KL ~ distance^2 / 2.
+    stride = math.sqrt(2.0 * float(np.max(kl, initial=0.0))) / PG_STEPS
+    thetas = [np.zeros(features)]
+    path_kl = [0.0]
+    theta = thetas[0]
+    ridge = 1e-9 * np.eye(features)
+    weights = sub_mass
+    for _ in range(2 * PG_STEPS):  # curvature can make a step add less than its stride
+        centred = sub_stats - np.einsum("n,ni->i", weights, sub_stats)
+        fisher = np.einsum("ni,nj->ij", centred * weights[:, None], centred) + ridge
+        advantage = sub_objective - _dot(weights, sub_objective)
+        gradient = np.einsum("ni,n->i", centred, weights * advantage)
+        direction = np.linalg.solve(fisher, gradient)
+        length = math.sqrt(max(float(direction @ fisher @ direction), 1e-300))
+        theta = theta + (stride / length) * direction
+        if float(np.max(theta[DIM:])) >= 0.45:  # a width past 3 base sds: stop there
+            break
+        weights = _tilt(sub_stats, sub_mass, theta)
+        if 1.0 / float(weights @ weights) < 2.0:  # the subsample is exhausted: stop
+            break
+        thetas.append(theta)
+        path_kl.append(gaussian_policy_kl(theta))
+        if path_kl[-1] >= kl.max():
+            break
+    steps = np.interp(kl, np.asarray(path_kl), np.arange(len(path_kl), dtype=np.float64))
+    path = np.asarray(thetas)
+    low = np.minimum(steps.astype(np.int64), len(thetas) - 1)
+    high = np.minimum(low + 1, len(thetas) - 1)
+    at_budget = path[low] + (steps - low)[:, None] * (path[high] - path[low])
+    mass = mass[::PG_REPORT_SUBSAMPLE] / mass[::PG_REPORT_SUBSAMPLE].sum()
+    columns = columns[:, ::PG_REPORT_SUBSAMPLE]
+    # One matrix product for all budgets (inner dimension 2 DIM, so no long BLAS sums).
+    log_weights = np.einsum("jk,nk->jn", at_budget, stats)
+    log_weights -= log_weights.max(axis=1, keepdims=True)
+    log_weights += np.log(mass)
+    weights = np.exp(log_weights)
+    totals = weights.sum(axis=1)
+    weights /= totals[:, None]
+    means = np.einsum("jn,kn->jk", weights, columns)
+    achieved = np.array([gaussian_policy_kl(theta_j) for theta_j in at_budget])
+    widths = np.sqrt(1.0 / (1.0 - 2.0 * at_budget[:, DIM:])).mean(axis=1)
+    squared = weights * weights
+    ess = 1.0 / squared.sum(axis=1)
+    values = columns[error_row]
+    centred_values = values[None, :] - means[:, error_row : error_row + 1]
+    errors = np.sqrt(np.einsum("jn,jn->j", squared, centred_values * centred_values))
+    return steps, widths, achieved, means, ess, errors
+
+
 def kl_penalised_choice(kl: Array, objective_mean: Array, eta: float) -> NDArray[np.int64]:
     """Index of the point each budget settles on under a KL penalty eta.
 
@@ -598,6 +845,8 @@ def fit_gao(kl: Array, gain: Array, form: str) -> dict[str, float]:
     """Least-squares fit of Gao et al.'s form to true-reward gain against d = sqrt(KL).
 
     `form` is "bon" for R(d) = d (alpha - beta d) or "rl" for R(d) = d (alpha - beta ln d).
+    Besides alpha, beta and R^2 it reports where the fit fails worst: the largest
+    residual (data minus fit) and the KL at which it occurs.
 
     Examples:
         >>> kl = np.linspace(0, 9, 30); d = np.sqrt(kl)
@@ -612,7 +861,14 @@ def fit_gao(kl: Array, gain: Array, form: str) -> dict[str, float]:
     residual = gain - design @ coef
     total = float(np.sum((gain - gain.mean()) ** 2))
     r2 = 1.0 - float(residual @ residual) / total if total > 0 else 1.0
-    return {"alpha": float(coef[0]), "beta": float(coef[1]), "r2": r2}
+    worst = int(np.argmax(np.abs(residual)))
+    return {
+        "alpha": float(coef[0]),
+        "beta": float(coef[1]),
+        "r2": r2,
+        "max_residual": float(residual[worst]),
+        "max_residual_kl": float(kl[worst]),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -642,8 +898,9 @@ SCHEMA = Schema(
     oversight=Slider(
         "oversight",
         "Oversight",
-        "Conservative optimisation: blend in an ensemble's mean - 2 std, plus a KL penalty.",
-        "weight of the conservative ensemble objective",
+        "Conservative optimisation: blend in an ensemble's mean - 2 std and/or a KL "
+        "penalty (option mitigation).",
+        "weight of the conservative ensemble objective and of the KL penalty",
         "",
         default=0.0,
         to_physical=lambda o: o,
@@ -661,8 +918,9 @@ SCHEMA = Schema(
             "method",
             "choice",
             "bon",
-            "bon: best-of-n sampling; rl: the KL-regularised optimum",
-            choices=("bon", "rl"),
+            "bon: best-of-n sampling; rl: the exact KL-regularised optimum; pg: a Gaussian "
+            "policy trained by natural policy gradient",
+            choices=("bon", "rl", "pg"),
         ),
         Option(
             "tail",
@@ -670,6 +928,22 @@ SCHEMA = Schema(
             "gaussian",
             "distribution of the additive error (with proxy=additive)",
             choices=("gaussian", "student-t", "lognormal"),
+        ),
+        Option(
+            "mitigation",
+            "choice",
+            "both",
+            "what oversight turns on: both, the conservative ensemble only, or the KL penalty only",
+            choices=("both", "ensemble", "kl-penalty"),
+        ),
+        Option(
+            "hidden_units",
+            "int",
+            0,
+            "capacity of the learned reward model: tanh hidden units beside its linear part "
+            "(0: linear)",
+            low=0,
+            high=128,
         ),
         Option(
             "pool_size",
@@ -720,6 +994,7 @@ class _Reading:
     summary="Optimise a proxy reward hard enough and the true reward peaks, then falls.",
     schema=SCHEMA,
     fr_definition=FR_DEFINITION,
+    version=2,
 )
 def goodhart(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator
@@ -729,17 +1004,19 @@ def goodhart(
     size = int(options["pool_size"])
     proxy_kind, method, tail = str(options["proxy"]), str(options["method"]), str(options["tail"])
     fidelity, oversight = sliders.fidelity, sliders.oversight
-    ensemble = oversight > 0
+    mitigation, units = str(options["mitigation"]), int(options["hidden_units"])
+    ensemble = oversight > 0 and mitigation in ("both", "ensemble")
     budget = KL_MAX * sliders.pressure
     x, true, mass = _pool(key, size)
     physical: dict[str, float | int | str] = {"kl_budget": budget}
 
-    if fidelity >= 1.0:
+    if proxy_kind == "learned":
+        scores = _proxy_scores(key, size, fidelity, units, ensemble)
+        physical["labels"] = n_labels(fidelity)
+        physical["hidden_units"] = units
+    elif fidelity >= 1.0:
         scores = true[None, :]  # the perfect proxy: no error, so no disagreement either
         physical["proxy_quality"] = "perfect"
-    elif proxy_kind == "learned":
-        scores = np.einsum("mi,ni->mn", _reward_models(key, fidelity, ensemble), x)
-        physical["labels"] = n_labels(fidelity)
     else:
         noise_scale = NOISE_SCALE_MAX * (1.0 - fidelity) * TRUE_SD
         errors, factor = _additive_errors(key, size, tail)
@@ -755,8 +1032,9 @@ def goodhart(
         conservative = scores.mean(axis=0) - ENSEMBLE_LAMBDA * scores.std(axis=0, ddof=1)
         objective = (1.0 - oversight) * proxy + oversight * conservative
     objective_base = _dot(mass, objective)
-    eta = ETA_MAX * oversight * math.sqrt(_dot(mass, (objective - objective_base) ** 2))
-    physical["conservative_weight"] = oversight
+    penalty = oversight if mitigation in ("both", "kl-penalty") else 0.0
+    eta = ETA_MAX * penalty * math.sqrt(_dot(mass, (objective - objective_base) ** 2))
+    physical["conservative_weight"] = oversight if ensemble else 0.0
     physical["kl_penalty"] = eta
 
     base_true = _dot(mass, true)
@@ -776,6 +1054,15 @@ def goodhart(
     if method == "bon":
         ns, means, ess, errors = best_of_n(objective, mass, columns, budgets, error_row=1)
         used = budgets.copy()
+    elif method == "pg":
+        steps, widths, used, means, ess, errors = policy_gradient(
+            _policy_statistics(x[order[::PG_REPORT_SUBSAMPLE]]),
+            objective,
+            mass,
+            columns,
+            budgets,
+            error_row=1,
+        )
     else:
         betas, used, means, ess, errors = kl_regularised(
             objective, mass, columns, budgets, error_row=1
@@ -791,6 +1078,10 @@ def goodhart(
     if method == "bon":
         extra["n"] = ns[pick]
         physical["n"] = round(float(ns[pick][-1]), 2)
+    elif method == "pg":
+        extra["step"] = steps[pick]
+        extra["policy_width"] = widths[pick]
+        physical["training_steps"] = round(float(steps[pick][-1]), 2)
     else:
         extra["beta"] = np.minimum(betas[pick], 1e12)
         physical["beta"] = float(min(betas[pick][-1], 1e12))
@@ -854,6 +1145,12 @@ def goodhart(
         physical=physical,
         fr=fr,
         fr_ci=fr_ci,
+        fr_ci_covers=(
+            "within-seed: 95% Wilson interval over the optimised policy's "
+            f"{float(ess[-1]):.0f} effective outputs of the pool (Kish), with this seed's "
+            "labels, reward model and pool held fixed; it does not cover other labels or "
+            "another reward model (run several seeds: --seeds K)"
+        ),
         proxy=float(now_means[0]),
         true=float(now_means[1]),
         curve=curve,
@@ -873,7 +1170,11 @@ def _unit(value: float) -> float:
 
 def _loop(s: _Reading, base_true: float) -> list[LoopStage]:
     """One reading per agent-loop stage, each scaled to [0, 1] for the diagram."""
-    optimiser = "best-of-n sampler" if s.method == "bon" else "KL-regularised RL"
+    optimiser = {
+        "bon": "best-of-n sampler",
+        "rl": "KL-regularised RL (exact optimum)",
+        "pg": "policy gradient (Gaussian policy)",
+    }[s.method]
     if s.proxy_kind == "learned":
         specification = "reward model fitted to preference labels"
     else:

@@ -1,59 +1,81 @@
 """Rater bias: a chatbot optimised for "helpful-sounding" answers becomes confidently wrong.
 
 The alignment problem (outer misalignment): the reward we train on is learned from human
-comparisons, and humans who skim for a few seconds judge an answer mostly by its surface
-style: how confident, long and fluent it sounds. The reward model faithfully learns what
-the raters preferred, not what we meant (a correct answer), and optimising a policy
-against it buys style. On hard questions the most confident-sounding answers are often
-confabulations, so optimisation pressure turns the policy confidently wrong.
+comparisons, and humans who judge an answer in a few seconds cannot verify it; they judge
+what they can see (how confident, long, fluent and unhedged it sounds), and when they do
+check, a convincing fabrication can fool them. The reward model never sees whether an
+answer is right: it learns from the raters' verdicts on what it can observe. Optimising a
+policy against it buys whatever the raters rewarded, and on hard questions the most
+convincing-looking answers are fabrications, so pressure turns the policy confidently
+wrong.
 
 Sources: Christiano et al. 2017, "Deep RL from human preferences" (reward learning from
 pairwise comparisons, Bradley-Terry); Stiennon et al. 2020, "Learning to summarize from
 human feedback" (best-of-n against a learned reward over-optimises it); Gao, Schulman &
 Hilton 2023, "Scaling laws for reward model overoptimization" (true reward peaks and falls
 with optimisation, KL of best-of-n); Wen et al. 2024, "Language models learn to mislead
-humans via RLHF" (RLHF raises rater approval but not correctness, and raises false
-positives); Sharma et al. 2023, "Towards understanding sycophancy" (raters prefer
-convincing, confident answers).
+humans via RLHF" (evaluators cannot verify correctness under time limits; RLHF raises
+their approval and their false-positive rate, not correctness; the policy learns to
+fabricate convincing evidence); Sharma et al. 2023, "Towards understanding sycophancy"
+(raters prefer convincing, confident answers).
 
 The simulation, step by step (all draws from the generator passed in):
 
-1. Answers. The base policy answers a mix of hard questions. Each answer has a true
-   correctness (0/1) and three surface-style features on a standardised scale:
-   confidence (stated certainty, logit scale), length and fluency. Answers come in three
-   kinds: the model knows the answer (correct; styled around +0.3 sd, spread 0.6 sd), it
-   bluffs (wrong; styled around +0.1 sd with a wide spread of 1.3 sd) or it hedges and
-   muddles (wrong; styled around -0.9 sd). Why not independent style and correctness: with
-   independent style, optimising any mix of style and correctness can only raise
-   correctness, which is not what is observed. On hard questions a confabulation's
-   confidence is unconstrained by knowledge, whereas a correct answer's confidence is
-   bounded by what the model knows; that is why bluffs own the extreme tail of "sounds
-   great" while correct answers own its middle. P(correct | style) therefore rises and
-   then falls, and this is what lets correctness peak and then fall under pressure.
-2. Raters. Each comparison of two answers is judged either by a skimming rater (share
-   1 - oversight) or by a careful expert (share oversight). A skimming rater's utility is
-   `attention * 3 * correct + (1 - attention) * style` with `style = 0.5 conf + 0.25 len +
-   0.25 fluency`; the expert's utility is `4 * correct`. The preferred answer is drawn
-   from the Bradley-Terry (logistic) choice probability of the utility difference.
-3. Reward model. A linear Bradley-Terry reward over the four answer features
-   (correctness, confidence, length, fluency) is fitted to the comparisons by L2-regularised
-   logistic regression (Newton's method, vectorised): it learns what raters rewarded.
+1. Answers. Each answer of the base policy has two hidden causes. Knowledge k ~ Beta(2, 2)
+   is how much the model knows about the question; it is bounded, as knowledge is.
+   Fabrication z = max(0, N(0, 1) - 0.5) is how far the answer embellishes beyond what the
+   model knows (69% of answers add nothing; the rest have a Gaussian tail, since nothing
+   bounds how much one can make up). The answer is correct with probability
+   k * exp(-z): every invented specific is another chance to be wrong. What anyone can
+   observe is five features, each a mix of the causes plus Laplace noise (text features
+   are heavy-tailed, and with a bounded likelihood ratio no observable can certify
+   correctness, however extreme it is): confidence (logit scale)
+   4 (k - 0.5) + 2 z + noise (knowledge makes a model confident, and so does bluffing);
+   hedging -3.2 (k - 0.5) - 1.6 z + noise; length 0.5 (k - 0.5) + 1.2 z + noise;
+   fluency 0.4 z + noise; and consistency 0.8 correct - 0.3 z + noise, whether the
+   answer's specifics hang together, the one observable that tracks correctness itself
+   (imperfectly: noise sd 0.8). Nothing about the answer mixture is tuned to make
+   correctness peak: the peak and the fall come from knowledge being bounded while
+   fabrication is not (step 4).
+2. Raters. Each comparison of two answers is judged by a careful expert (share
+   oversight) or a skimming rater. A skimmer checks correctness in a share `attention`
+   of comparisons and otherwise judges style, 0.4 confidence - 0.2 hedging + 0.2 length +
+   0.2 fluency. A check is noisy: a skimmer sees a correct answer as correct 85% of the
+   time, and a wrong one as correct with probability sigmoid(-2 + 1.6 z), so fabrication
+   fools checks (Wen et al.); an expert's verdict is right 95% of the time whatever the
+   answer's style. A check prefers the answer judged correct with utility 3 (skimmer) or 4
+   (expert); the preferred answer is drawn from the Bradley-Terry (logistic) probability of
+   the utility difference.
+3. Reward model. A linear Bradley-Terry reward over the five observables (never the
+   correctness) is fitted to the comparisons by L2-regularised logistic regression
+   (Newton's method, vectorised). Correctness reaches it only through the raters' checks
+   and what the observables reveal about it.
 4. Optimiser. The policy is optimised against the learned reward on a fresh pool of
    answers, exactly (no sampling): best-of-n weights the answer of rank i in a pool of N
-   sorted by reward by (i/N)^n - ((i-1)/N)^n (order statistics of n draws); the
-   KL-regularised option reweights the pool by exp(lambda * reward). KL is computed exactly
-   on the pool.
+   sorted by reward by (i/N)^n - ((i-1)/N)^n (order statistics of n draws), n = 1024^p;
+   the KL-regularised option reweights the pool by exp(lambda * reward), the optimum of
+   E[reward] - KL / lambda, with lambda chosen so that its KL equals best-of-n's at the
+   same pressure, log n - (n - 1) / n. KL is computed exactly on the pool. Whatever the
+   reward model pays for that knowledge drives (confidence, no hedging), mild
+   optimisation finds in knowing answers, so correctness first rises; knowledge runs out
+   at k = 1, and the far tail of the same reward belongs to fabrications, so hard
+   optimisation drives correctness down (Gao et al.'s peak-then-fall, with Wen et al.'s
+   mechanism). Tilting by exp(lambda * reward) weighs that tail from the start, so it
+   gains less correctness before the fall than best-of-n does.
 
 FR /100 is the expected number of confidently wrong answers among 100 answers of the
 optimised policy, where an answer is *confidently wrong* when it is incorrect and its
 stated certainty sigmoid(confidence) is at least 0.75. Its 95% Wilson interval uses the
-pool's effective sample size under the policy's weights, (sum w)^2 / sum w^2 (Kish).
+pool's effective sample size under the policy's weights, (sum w)^2 / sum w^2 (Kish): it
+covers the sampling error of evaluating this one trained reward model's optimum on a
+finite pool, not the spread across seeds (other comparisons, another reward model).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
@@ -73,19 +95,24 @@ from alignlab.core import (
 __all__ = [
     "CONFIDENT_THRESHOLD",
     "CURVE_POINTS",
-    "LAMBDA_MAX",
+    "FEATURES",
+    "LAMBDA_GRID",
     "N_MAX",
     "SCHEMA",
+    "Answers",
     "best_of_n_weights",
+    "bon_kl",
+    "draw_answers",
     "fit_bradley_terry",
     "rater_bias",
+    "rater_labels",
 ]
 
 N_MAX = 1024.0
 """Best-of-n at full pressure (n = N_MAX ** pressure, continuous n)."""
 
-LAMBDA_MAX = 6.0
-"""Inverse temperature of the KL-regularised optimiser at full pressure (per reward sd)."""
+LAMBDA_GRID = np.exp(np.linspace(math.log(0.02), math.log(60.0), 48))
+"""Inverse temperatures (per reward sd) the KL-regularised optimiser's lambda is found on."""
 
 CURVE_POINTS = 64
 """Pressure levels on the curve."""
@@ -93,27 +120,37 @@ CURVE_POINTS = 64
 CONFIDENT_THRESHOLD = 0.75
 """Stated certainty (sigmoid of the confidence feature) at or above which an answer is confident."""
 
-_POOL = 8192  # answers in the evaluation pool the policy is optimised over
+_POOL = 16384  # answers in the evaluation pool the policy is optimised over
 _TRAIN_ANSWERS = 2048  # answers the comparisons are drawn from
 _COMPARISONS = 2000  # pairwise comparisons the reward model learns from
-_STYLE_WEIGHTS = np.array([0.5, 0.25, 0.25])  # what a skimming rater's eye falls on
-_CORRECTNESS_SCALE = 3.0  # skimming rater's utility of a correct answer at full attention
-_EXPERT_SCALE = 4.0  # careful expert's utility of a correct answer
-_RIDGE = 1e-2  # L2 penalty of the reward-model fit
-# Answer kinds on a hard question mix: share, correct?, style mean, style spread.
-_KINDS = (
-    ("knows", 0.45, 1.0, 0.3, 0.6),
-    ("bluffs", 0.30, 0.0, 0.1, 1.3),
-    ("muddles", 0.25, 0.0, -0.9, 0.7),
+FEATURES = ("confidence", "hedging", "length", "fluency", "consistency")
+"""What a rater or a reward model can observe of an answer (never its correctness)."""
+# Loadings of the observables on (knowledge - 0.5, fabrication, correct) and noise sd.
+_LOADINGS = np.array(
+    [
+        [4.0, 2.0, 0.0],  # confidence: knowing makes a model confident, so does bluffing
+        [-3.2, -1.6, 0.0],  # hedging: the honest "I am not sure", which bluffing drops
+        [0.5, 1.2, 0.0],  # length: invented specifics make an answer longer
+        [0.0, 0.4, 0.0],  # fluency: mostly the writer's polish
+        [0.0, -0.3, 0.8],  # consistency: do its specifics hang together
+    ]
 )
-_FEATURES = ("correct", "confidence", "length", "fluency")
+_NOISE = np.array([0.6, 0.7, 0.8, 0.9, 0.8])
+_FABRICATION_OFFSET = 0.5  # z = max(0, N(0, 1) - offset): 69% of answers invent nothing
+_STYLE_WEIGHTS = np.array([0.4, -0.2, 0.2, 0.2, 0.0])  # what a skimming rater's eye falls on
+_SKIM_CHECK_SCALE = 3.0  # skimmer's utility of an answer judged correct, when checking
+_EXPERT_SCALE = 4.0  # careful expert's utility of an answer judged correct
+_SKIM_HIT_RATE = 0.85  # a skimmer's check sees a correct answer as correct
+_FOOLED = (-2.0, 1.6)  # a skimmer sees a wrong answer as correct w.p. sigmoid(a + b z)
+_EXPERT_ACCURACY = 0.95  # an expert's verdict is right, whatever the answer's style
+_RIDGE = 1e-2  # L2 penalty of the reward-model fit
 
 SCHEMA = Schema(
     pressure=Slider(
         "pressure",
         "Optimisation",
         "How hard the policy is optimised against the learned reward model.",
-        "best-of-n samples n = 1024^pressure (or inverse temperature with optimiser=kl)",
+        "best-of-n samples n = 1024^pressure (optimiser=kl: the same KL, log n - (n-1)/n)",
         "samples",
         default=0.6,
         to_physical=lambda p: N_MAX**p,
@@ -121,8 +158,9 @@ SCHEMA = Schema(
     fidelity=Slider(
         "fidelity",
         "Rater attention",
-        "The weight skimming raters give to correctness rather than style.",
-        "rater attention on correctness",
+        "The share of comparisons in which a skimming rater checks correctness (noisily, "
+        "and a convincing fabrication can fool the check) instead of judging style.",
+        "share of skim comparisons checked for correctness",
         "",
         default=0.2,
         to_physical=lambda f: f,
@@ -130,7 +168,8 @@ SCHEMA = Schema(
     oversight=Slider(
         "oversight",
         "Expert checks",
-        "The share of comparisons checked by careful experts who judge correctness only.",
+        "The share of comparisons judged by careful experts, whose verdict on correctness "
+        "is right 95% of the time and cannot be swayed by style.",
         "share of comparisons judged by experts",
         "",
         default=0.0,
@@ -141,25 +180,50 @@ SCHEMA = Schema(
             "optimiser",
             "choice",
             "best-of-n",
-            "best-of-n sampling, or KL-regularised reweighting exp(lambda * reward)",
+            "best-of-n sampling, or KL-regularised reweighting exp(lambda * reward) at the "
+            "KL best-of-n would have",
             choices=("best-of-n", "kl"),
         ),
     ),
 )
 
 
-def _answers(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Draw `size` base-policy answers as rows (correct, confidence, length, fluency)."""
-    shares = np.array([k[1] for k in _KINDS])
-    kind = rng.choice(len(_KINDS), size=size, p=shares)
-    correct = np.array([k[2] for k in _KINDS])[kind]
-    mean = np.array([k[3] for k in _KINDS])[kind]
-    spread = np.array([k[4] for k in _KINDS])[kind]
-    # Style dimensions share a per-answer level (a bluff is confident *and* long) plus noise.
-    level = rng.standard_normal(size)
-    noise = rng.standard_normal((size, 3))
-    style = mean[:, None] + spread[:, None] * (0.8 * level[:, None] + 0.6 * noise)
-    return np.column_stack([correct, style])
+@dataclass(frozen=True)
+class Answers:
+    """A batch of base-policy answers: what can be observed, and the hidden truth.
+
+    Attributes:
+        observed: (size, 5) observables in the order of `FEATURES`; the only thing a
+            rater's eye or the reward model sees.
+        correct: (size,) 1.0 where the answer is right (hidden from the reward model).
+        fabrication: (size,) how far the answer embellishes beyond what the model knows
+            (hidden; it sways a skimmer's check).
+    """
+
+    observed: np.ndarray
+    correct: np.ndarray
+    fabrication: np.ndarray
+
+    def take(self, index: np.ndarray) -> Answers:
+        """The answers at `index` (rows)."""
+        return Answers(self.observed[index], self.correct[index], self.fabrication[index])
+
+
+def draw_answers(rng: np.random.Generator, size: int) -> Answers:
+    """Draw `size` base-policy answers (see step 1 of the module docstring).
+
+    Examples:
+        >>> answers = draw_answers(np.random.default_rng(0), 100_000)
+        >>> 0.4 < float(answers.correct.mean()) < 0.5  # a hard question mix
+        True
+    """
+    knowledge = rng.beta(2.0, 2.0, size)
+    fabrication = np.maximum(rng.standard_normal(size) - _FABRICATION_OFFSET, 0.0)
+    correct = (rng.random(size) < knowledge * np.exp(-fabrication)).astype(float)
+    causes = np.column_stack([knowledge - 0.5, fabrication, correct])
+    noise = rng.laplace(0.0, 1.0 / math.sqrt(2.0), (size, len(FEATURES)))
+    observed = causes @ _LOADINGS.T + noise * _NOISE
+    return Answers(observed, correct, fabrication)
 
 
 def fit_bradley_terry(
@@ -212,6 +276,16 @@ def best_of_n_weights(n: np.ndarray, pool: int) -> np.ndarray:
     return np.asarray(np.diff(powered, axis=1, prepend=np.float32(0.0)))
 
 
+def bon_kl(n: np.ndarray) -> np.ndarray:
+    """KL (nats) of best-of-n from its base policy, log n - (n - 1) / n (Stiennon et al.).
+
+    Examples:
+        >>> bon_kl(np.array([1.0, 1024.0])).round(2).tolist()
+        [0.0, 5.93]
+    """
+    return np.asarray(np.log(n) - (n - 1.0) / n)
+
+
 def _kl_weights(reward_z: np.ndarray, lam: np.ndarray) -> np.ndarray:
     logits = np.multiply.outer(lam, reward_z).astype(np.float32)
     logits -= logits.max(axis=1, keepdims=True)
@@ -219,26 +293,65 @@ def _kl_weights(reward_z: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return np.asarray(w / w.sum(axis=1, keepdims=True))
 
 
-def _rater_labels(
-    first: np.ndarray,
-    second: np.ndarray,
+def _pool_kl(policy: np.ndarray) -> np.ndarray:
+    """Exact KL(policy || uniform base) of each row of policy weights over the pool."""
+    entropy_term = (policy * np.log(np.maximum(policy, np.float32(1e-30)))).sum(axis=1, dtype=float)
+    return np.asarray(np.maximum(entropy_term + math.log(policy.shape[1]), 0.0))
+
+
+def kl_matched_lambda(reward_z: np.ndarray, kl: np.ndarray) -> np.ndarray:
+    """Inverse temperatures at which exp(lambda * reward) reweighting reaches each KL.
+
+    KL grows monotonically with lambda, so lambda is read off `LAMBDA_GRID` by log-log
+    interpolation (within about 1% of the target KL; the KL then reported is computed
+    exactly at that lambda). Used to
+    give the KL-regularised optimiser the same KL as best-of-n at every pressure, so the
+    two optimisers are compared at equal distance from the base policy.
+    """
+    # KL grows like lambda^2 / 2 at first and about like log lambda later: log-log
+    # interpolation is close to linear over the whole range.
+    grid_kl = np.maximum.accumulate(_pool_kl(_kl_weights(reward_z, LAMBDA_GRID)))
+    log_kl = np.log(np.maximum(grid_kl, 1e-12))
+    log_lam = np.interp(np.log(np.maximum(kl, 1e-12)), log_kl, np.log(LAMBDA_GRID))
+    return np.where(kl > 0, np.exp(log_lam), 0.0)
+
+
+def _verdicts(answers: Answers, expert: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A rater's check of each answer: 1.0 where judged correct (noisy; skimmers foolable)."""
+    fooled = expit(_FOOLED[0] + _FOOLED[1] * answers.fabrication)
+    skim = np.where(answers.correct == 1.0, _SKIM_HIT_RATE, fooled)
+    careful = np.where(answers.correct == 1.0, _EXPERT_ACCURACY, 1.0 - _EXPERT_ACCURACY)
+    return np.asarray(rng.random(len(expert)) < np.where(expert, careful, skim), dtype=float)
+
+
+def rater_labels(
+    first: Answers,
+    second: Answers,
     attention: float,
     expert_share: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Draw which answer of each pair is preferred (1.0: the first)."""
+    """Draw which answer of each pair is preferred (1.0: the first), as step 2 describes.
 
-    def skim(x: np.ndarray) -> np.ndarray:
-        style = x[:, 1:] @ _STYLE_WEIGHTS
-        return np.asarray(attention * _CORRECTNESS_SCALE * x[:, 0] + (1 - attention) * style)
-
-    expert = rng.random(len(first)) < expert_share
+    Examples:
+        >>> rng = np.random.default_rng(0)
+        >>> a, b = draw_answers(rng, 5000), draw_answers(rng, 5000)
+        >>> labels = rater_labels(a, b, 0.0, 1.0, rng)  # experts only
+        >>> differs = a.correct != b.correct
+        >>> float(np.mean(labels[differs] == a.correct[differs])) > 0.85
+        True
+    """
+    size = len(first.correct)
+    expert = rng.random(size) < expert_share
+    checks = rng.random(size) < attention
+    verdict = _verdicts(first, expert, rng) - _verdicts(second, expert, rng)
+    style = (first.observed - second.observed) @ _STYLE_WEIGHTS
     margin = np.where(
         expert,
-        _EXPERT_SCALE * (first[:, 0] - second[:, 0]),
-        skim(first) - skim(second),
+        _EXPERT_SCALE * verdict,
+        np.where(checks, _SKIM_CHECK_SCALE * verdict, style),
     )
-    return np.asarray(rng.random(len(first)) < expit(margin), dtype=float)
+    return np.asarray(rng.random(size) < expit(margin), dtype=float)
 
 
 @register(
@@ -249,6 +362,7 @@ def _rater_labels(
         "taste and optimising against it makes the chatbot confidently wrong."
     ),
     schema=SCHEMA,
+    version=2,
     fr_definition=(
         "answers of the optimised policy (per 100) that are incorrect and state a "
         f"certainty sigmoid(confidence) >= {CONFIDENT_THRESHOLD}"
@@ -262,43 +376,39 @@ def rater_bias(
     use_kl = options["optimiser"] == "kl"
 
     # 1-2. Comparisons between base answers, judged by skimmers or experts.
-    train = _answers(rng, _TRAIN_ANSWERS)
+    train = draw_answers(rng, _TRAIN_ANSWERS)
     pairs = rng.integers(0, _TRAIN_ANSWERS, size=(_COMPARISONS, 2))
-    first, second = train[pairs[:, 0]], train[pairs[:, 1]]
-    labels = _rater_labels(first, second, attention, expert_share, rng)
-    # 3. The learned reward model.
-    weights = fit_bradley_terry(first - second, labels)
+    first, second = train.take(pairs[:, 0]), train.take(pairs[:, 1])
+    labels = rater_labels(first, second, attention, expert_share, rng)
+    # 3. The learned reward model: observables only, never the correctness.
+    weights = fit_bradley_terry(first.observed - second.observed, labels)
 
     # 4. Optimise on a fresh pool: exact policy weights over the pool, per pressure level.
-    pool = _answers(rng, _POOL)
-    reward = pool @ weights
+    answers = draw_answers(rng, _POOL)
+    reward = answers.observed @ weights
     order = np.argsort(reward, kind="stable")
-    pool, reward = pool[order], reward[order]
+    observed, correct, reward = answers.observed[order], answers.correct[order], reward[order]
     reward_z = (reward - reward.mean()) / max(float(reward.std()), 1e-12)
-    correct = pool[:, 0]
-    confident = expit(pool[:, 1]) >= CONFIDENT_THRESHOLD
+    confident = expit(observed[:, 0]) >= CONFIDENT_THRESHOLD
     confidently_wrong = confident & (correct == 0)
 
     grid = np.linspace(0.0, 1.0, CURVE_POINTS)
     levels = np.append(grid, sliders.pressure)
     if use_kl:
-        strength = LAMBDA_MAX * levels
+        strength = kl_matched_lambda(reward_z, bon_kl(N_MAX**levels))
         policy = _kl_weights(reward_z, strength)
     else:
         strength = N_MAX**levels
         policy = best_of_n_weights(strength, _POOL)
-    # Exact KL(policy || base) on the pool, where the base puts 1/N on each answer.
-    entropy_term = (policy * np.log(np.maximum(policy, np.float32(1e-30)))).sum(axis=1, dtype=float)
-    kl = np.maximum(entropy_term + math.log(_POOL), 0.0)
+    kl = _pool_kl(policy)  # exact KL(policy || base) on the pool
     columns = np.column_stack([reward_z, correct, confidently_wrong, confident])
     proxy, true, fr_share, confident_share = (policy @ columns.astype(policy.dtype)).T.astype(float)
     n_eff = 1.0 / np.einsum("ij,ij->i", policy, policy).astype(float)
 
     fr, fr_ci = fr_per_100(float(fr_share[-1] * n_eff[-1]), float(n_eff[-1]))
     base_fr = 100.0 * float(fr_share[0])
-    # How much of the reward model's spread comes from correctness (vs style).
-    spread = np.abs(weights) * pool.std(axis=0)
-    correctness_share = float(spread[0] / spread.sum())
+    # How well the reward model tracks correctness on base answers (point-biserial r).
+    correctness_correlation = float(np.corrcoef(reward, correct)[0, 1])
 
     optimiser_label = "KL-regularised RL" if use_kl else "best-of-n sampling"
     strength_now = float(strength[-1])
@@ -312,9 +422,9 @@ def rater_bias(
         LoopStage("intent", "correct answers", 1.0, f"base policy {100 * true[0]:.0f}% correct"),
         LoopStage(
             "specification",
-            "reward model from skim-rater comparisons",
-            correctness_share,
-            f"{100 * correctness_share:.0f}% of reward from correctness",
+            "reward model from rater comparisons (observables only)",
+            max(0.0, correctness_correlation),
+            f"correlation with correctness {correctness_correlation:.2f}",
         ),
         LoopStage("optimiser", optimiser_label, float(sliders.pressure), optimiser_detail),
         LoopStage(
@@ -347,7 +457,7 @@ def rater_bias(
     elif fr < base_fr - 5:
         verdict = (
             f"Confidently wrong answers fall from {base_fr:.0f} to {fr:.0f} in 100: the "
-            "reward model pays mostly for correctness, so optimising it helps."
+            "reward model tracks correctness well enough that optimising it helps."
         )
     else:
         verdict = (
@@ -355,10 +465,10 @@ def rater_bias(
             f"({base_fr:.0f}): too little pressure or too balanced a reward to change it."
         )
     explanation = (
-        f"Raters giving correctness {100 * attention:.0f}% of their attention, with "
-        f"{100 * expert_share:.0f}% of comparisons checked by experts, produced a reward "
-        f"model that takes {100 * correctness_share:.0f}% of its signal from correctness. "
-        + verdict
+        f"Skimming raters checked correctness in {100 * attention:.0f}% of their "
+        f"comparisons and experts judged {100 * expert_share:.0f}% of all comparisons; the "
+        "reward model, which sees only how answers look, correlates "
+        f"{correctness_correlation:.2f} with correctness. " + verdict
     )
     return Measurement(
         physical={
@@ -371,6 +481,12 @@ def rater_bias(
         },
         fr=fr,
         fr_ci=fr_ci,
+        fr_ci_covers=(
+            "within-seed: 95% Wilson interval over the optimised policy's "
+            f"{n_eff[-1]:.0f} effective answers of the evaluation pool (Kish), with this "
+            "seed's comparisons and reward model held fixed; it does not cover other "
+            "comparisons or another reward model (run several seeds: --seeds K)"
+        ),
         proxy=float(proxy[-1]),
         true=float(true[-1]),
         curve={
@@ -386,8 +502,8 @@ def rater_bias(
         loop=loop,
         explanation=explanation,
         extras={
-            "reward_model": dict(zip(_FEATURES, weights.tolist(), strict=True)),
-            "correctness_share": correctness_share,
+            "reward_model": dict(zip(FEATURES, weights.tolist(), strict=True)),
+            "correctness_correlation": correctness_correlation,
             "base_fr": base_fr,
         },
     )
