@@ -12,7 +12,9 @@ at 50 ms latency and 50 connections:
 Multi-turn attacks (crescendo, many-shot, pair) are left out of the timed comparison:
 they send more or longer requests by design, which is the attack, not overhead.
 It also times the attack layer alone (render + decode + on-topic for every sample,
-no model), as a share of the plain run. Runs alternate; medians are reported.
+no model), as a share of the plain run. Runs alternate; medians of wall time and of
+this process's CPU time (Inspect, scoring and the in-process stub; less disturbed by
+other users of a shared machine than wall time) are reported.
 
 Run: `PYTHONPATH=src python benchmarks/bench_redteam.py [--repeats 3] [--json F]`
 (the docs' figures: `--repeats 3 --json benchmarks/results/bench_redteam.json`).
@@ -66,7 +68,8 @@ def samples(attacked: bool) -> list[Sample]:
     ]
 
 
-def run(spec: Any, dataset: list[Sample], log_dir: str) -> float:
+def run(spec: Any, dataset: list[Sample], log_dir: str) -> tuple[float, float]:
+    """Return (wall seconds, CPU seconds of this process: Inspect, scoring and the stub)."""
     head, guarded = system_chain(spec)
     task = Task(
         name="redteam",
@@ -74,7 +77,7 @@ def run(spec: Any, dataset: list[Sample], log_dir: str) -> float:
         solver=[*head, redteam_turns(guarded, None, 1, "keyword", spec), *guarded],
         scorer=redteam_scorer("keyword"),
     )
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     logs = eval(
         task,
         model=build_model(spec, CONNECTIONS),
@@ -86,9 +89,9 @@ def run(spec: Any, dataset: list[Sample], log_dir: str) -> float:
         score_display=False,
         log_buffer=100,
     )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     assert logs[0].status == "success", logs[0].status
-    return elapsed
+    return elapsed, cpu
 
 
 def attack_layer_seconds() -> float:
@@ -113,6 +116,7 @@ def main() -> None:
     _conversations()  # the scripted target's lookup table, built once before timing
     plain, attacked = samples(False), samples(True)
     times: dict[str, list[float]] = {"plain": [], "attacked": []}
+    cpu: dict[str, list[float]] = {"plain": [], "attacked": []}
     with (
         ScriptedServer(scripted_targets(), latency=LATENCY) as server,
         tempfile.TemporaryDirectory() as work,
@@ -128,11 +132,17 @@ def main() -> None:
         run(spec, plain[:20], str(Path(work) / "warm"))  # imports and connections
         for repeat in range(args.repeats):
             for name, dataset in (("plain", plain), ("attacked", attacked)):
-                seconds = run(spec, dataset, str(Path(work) / f"{name}-{repeat}"))
+                seconds, cpu_seconds = run(spec, dataset, str(Path(work) / f"{name}-{repeat}"))
                 times[name].append(seconds)
-                print(f"{name:<9} run {repeat + 1}: {seconds:6.2f} s ({len(dataset)} samples)")
+                cpu[name].append(cpu_seconds)
+                print(
+                    f"{name:<9} run {repeat + 1}: {seconds:6.2f} s wall, {cpu_seconds:6.2f} s CPU "
+                    f"({len(dataset)} samples)",
+                    flush=True,
+                )
     layer = statistics.median(attack_layer_seconds() for _ in range(5))
     plain_s, attacked_s = statistics.median(times["plain"]), statistics.median(times["attacked"])
+    plain_cpu, attacked_cpu = statistics.median(cpu["plain"]), statistics.median(cpu["attacked"])
     result = {
         "samples": len(plain),
         "latency_s": LATENCY,
@@ -141,14 +151,19 @@ def main() -> None:
         "plain_median_s": plain_s,
         "attacked_median_s": attacked_s,
         "added_pct": 100 * (attacked_s - plain_s) / plain_s,
+        "plain_cpu_median_s": plain_cpu,
+        "attacked_cpu_median_s": attacked_cpu,
+        "added_cpu_pct": 100 * (attacked_cpu - plain_cpu) / plain_cpu,
         "attack_layer_s": layer,
         "attack_layer_pct_of_plain": 100 * layer / plain_s,
         "runs": times,
+        "cpu_runs": cpu,
     }
     print(
-        f"median plain {plain_s:.2f} s, attacked {attacked_s:.2f} s: "
-        f"{result['added_pct']:+.1f}% ; attack layer alone {1000 * layer:.1f} ms "
-        f"({result['attack_layer_pct_of_plain']:.2f}% of the plain run)"
+        f"median wall: plain {plain_s:.2f} s, attacked {attacked_s:.2f} s "
+        f"({result['added_pct']:+.1f}%); median CPU: plain {plain_cpu:.2f} s, attacked "
+        f"{attacked_cpu:.2f} s ({result['added_cpu_pct']:+.1f}%); attack layer alone "
+        f"{1000 * layer:.1f} ms ({result['attack_layer_pct_of_plain']:.2f}% of the plain run)"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

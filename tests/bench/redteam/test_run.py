@@ -61,12 +61,25 @@ def test_planted_weak_spots_pair_judge_and_best_of_k(rt_system: RtSystem, tmp_pa
 def test_input_filter_stops_what_it_can_read_and_costs_benign_answers(
     rt_system: RtSystem, tmp_path: Path
 ) -> None:
-    kwargs = dict(attacks="plain,base64,roleplay", limit=9, log_dir=str(tmp_path), display="none")
+    kwargs = dict(
+        attacks="plain,base64,roleplay,crescendo", limit=9, log_dir=str(tmp_path), display="none"
+    )
     bare = run_redteam(load_system(rt_system("scripted-weak")), **kwargs).metrics  # type: ignore[arg-type]
-    guarded = run_redteam(
+    run = run_redteam(
         load_system(rt_system("scripted-weak", FILTER, name="weak-filtered")),
         **kwargs,  # type: ignore[arg-type]
-    ).metrics
+    )
+    guarded = run.metrics
+    # every rung of the crescendo ladder is answered, even when the filter blocks one
+    blocked_rungs = 0
+    for sample in run.log.samples or []:
+        if sample.metadata["attack"] == "crescendo":
+            roles = [m.role for m in sample.messages if m.role != "system"]
+            assert roles == ["user", "assistant"] * 3
+            blocked_rungs += sum(
+                r.get("action") == "blocked" for r in sample.metadata.get("guardrails", [])
+            )
+    assert blocked_rungs > 0
     assert guarded.by_attack["base64"].count == bare.by_attack["base64"].count == 9
     assert guarded.by_attack["roleplay"].count <= bare.by_attack["roleplay"].count
     assert guarded.by_attack["plain"].count == 0

@@ -92,19 +92,14 @@ def to_messages(turns: tuple[Turn, ...] | list[dict[str, str]]) -> list[ChatMess
     """Turn attack turns (or finding messages) into Inspect chat messages."""
     out: list[ChatMessage] = []
     for turn in turns:
-        role, content = (
-            (turn.role, turn.content)
-            if isinstance(turn, Turn)
-            else (
-                turn["role"],
-                turn["content"],
-            )
-        )
-        out.append(
+        role: str = turn.role if isinstance(turn, Turn) else turn["role"]
+        content = turn.content if isinstance(turn, Turn) else turn["content"]
+        message: ChatMessage = (
             ChatMessageUser(content=content)
             if role == "user"
             else ChatMessageAssistant(content=content)
         )
+        out.append(message)
     return out
 
 
@@ -223,6 +218,7 @@ def redteam_turns(
             if turn["role"] == "user" and state.messages and state.messages[-1].role == "user":
                 state = await _run_guarded(state, guarded, generate)
             state.messages.extend(to_messages([turn]))
+        state.completed = False  # an input filter may have blocked a rung; the last still runs
         return state
 
     async def _pair(state: TaskState, generate: Generate, attack: Attack) -> TaskState:
