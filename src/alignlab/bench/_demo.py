@@ -24,6 +24,8 @@ from alignlab.bench._scripted import scripted_policies
 from alignlab.bench._stub import ScriptedServer
 from alignlab.bench._suites import SUITES
 from alignlab.bench._system import load_system
+from alignlab.bench.redteam._demo import DEMO_BEHAVIOURS, RedteamDemo, run_redteam_demo
+from alignlab.bench.redteam._report import redteam_section
 
 DEMO_KEY_ENV = "ALIGNLAB_SCRIPTED_API_KEY"
 """The variable the demo's system files name for the key (the scripts ignore it)."""
@@ -56,6 +58,7 @@ class DemoResult:
         metrics: the metrics of every run.
         comparisons: baseline against each other system, per suite.
         report: the HTML report's path.
+        redteam: the red-team part (findings, heat maps, gate exit codes), if run.
     """
 
     out: Path
@@ -63,6 +66,7 @@ class DemoResult:
     metrics: list[RunMetrics]
     comparisons: list[Comparison]
     report: Path
+    redteam: RedteamDemo | None = None
 
 
 def system_toml(name: str, model: str, base_url: str, guardrails: str) -> str:
@@ -84,6 +88,7 @@ def run_demo(
     limit: int | None = DEMO_LIMIT,
     max_connections: int = 50,
     on_progress: Callable[[str], None] | None = None,
+    redteam: bool = True,
 ) -> DemoResult:
     """Run the demo and return what it wrote (see the module docstring)."""
     say = on_progress or (lambda _message: None)
@@ -136,9 +141,20 @@ def run_demo(
                 f"{format_comparison(comparison)}\n"
             )
     (root / "compare.txt").write_text("\n".join(texts), encoding="utf-8")
+    red = None
+    if redteam:
+        behaviours = min(DEMO_BEHAVIOURS, limit) if limit else DEMO_BEHAVIOURS
+        red = run_redteam_demo(root / "redteam", behaviours=behaviours, on_progress=say)
     report = root / "report.html"
     report.write_text(
-        render_report(metrics, comparisons, title="alignlab bench demo (scripted targets)"),
+        render_report(
+            metrics,
+            comparisons,
+            title="alignlab bench demo (scripted targets)",
+            sections=[redteam_section(red.metrics)] if red else [],
+        ),
         encoding="utf-8",
     )
-    return DemoResult(out=root, logs=logs, metrics=metrics, comparisons=comparisons, report=report)
+    return DemoResult(
+        out=root, logs=logs, metrics=metrics, comparisons=comparisons, report=report, redteam=red
+    )

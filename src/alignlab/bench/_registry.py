@@ -5,5 +5,6 @@ installed `inspect eval alignlab/refusal_calibration` finds the task.
 """
 
 from alignlab.bench._suites import honesty, refusal_calibration, xstest
+from alignlab.bench.redteam import redteam, redteam_findings
 
-__all__ = ["honesty", "refusal_calibration", "xstest"]
+__all__ = ["honesty", "redteam", "redteam_findings", "refusal_calibration", "xstest"]

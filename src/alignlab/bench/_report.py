@@ -277,8 +277,13 @@ def render_report(
     runs: Sequence[RunMetrics],
     comparisons: Sequence[Comparison] = (),
     title: str = "alignlab bench report",
+    sections: Sequence[str] = (),
 ) -> str:
-    """Render runs (and optional paired comparisons) as one self-contained HTML page."""
+    """Render runs (and optional paired comparisons) as one self-contained HTML page.
+
+    `sections` are extra HTML sections placed after the comparisons (the red-team
+    section of `alignlab.bench.redteam` is one).
+    """
     body = [f"<h1>{_esc(title)}</h1>"]
     if any(r.scripted for r in runs):
         body.append(
@@ -303,6 +308,7 @@ def render_report(
     body.append(_tax_summary(runs))
     body.append(_side_by_side(runs))
     body.append(_comparisons(comparisons))
+    body.extend(sections)
     body.extend(_run_section(r, i) for i, r in enumerate(runs))
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"

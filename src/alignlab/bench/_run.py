@@ -84,6 +84,10 @@ def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> T
         task = xstest(
             path=str(Path(xstest_path).resolve()), system=system, detector=spec.refusal_detector
         )
+    elif _is_findings(suite):
+        from alignlab.bench.redteam import findings_task
+
+        task = findings_task(suite, spec, detector=spec.refusal_detector)
     else:
         raise SuiteError(f"unknown suite {suite!r} (suites: {', '.join((*SUITES, 'xstest'))})")
     if system is None:
@@ -94,6 +98,12 @@ def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> T
         task.solver = _chain(system_solvers(spec))
         task.metadata = {**(task.metadata or {}), "alignlab_system": spec.summary()}
     return task
+
+
+def _is_findings(suite: str) -> bool:
+    from alignlab.bench.redteam import is_findings_file
+
+    return is_findings_file(suite)
 
 
 def _chain(solvers: list[Any]) -> Any:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from alignlab.cli import _redteam
 from alignlab.core import AlignlabError
 
 
@@ -35,8 +36,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument(
         "--suite",
         action="append",
-        choices=["refusal_calibration", "honesty", "xstest"],
-        help="suite to run; repeat for several (default: refusal_calibration and honesty)",
+        type=_suite,
+        metavar="SUITE",
+        help="suite to run: refusal_calibration, honesty, xstest, or a red-team findings "
+        "FILE.jsonl; repeat for several (default: refusal_calibration and honesty)",
     )
     run.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for the xstest suite")
     run.add_argument(
@@ -128,6 +131,16 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     demo.add_argument("--full", action="store_true", help="run every item of every suite")
     demo.set_defaults(func=cmd_demo)
+
+    _redteam.add_parser(group)
+
+
+def _suite(text: str) -> str:
+    if text in ("refusal_calibration", "honesty", "xstest") or Path(text).is_file():
+        return text
+    raise argparse.ArgumentTypeError(
+        f"unknown suite {text!r} (refusal_calibration, honesty, xstest, or a findings FILE.jsonl)"
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -271,8 +284,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(_summary(m))
     if args.html:
         out = Path(args.html)
+        sections = _redteam.report_sections(files)
         try:
-            out.write_text(render_report(metrics, comparisons), encoding="utf-8")
+            out.write_text(render_report(metrics, comparisons, sections=sections), encoding="utf-8")
         except OSError as exc:
             raise AlignlabError(f"cannot write {out} ({exc.strerror})") from None
         print(f"wrote {out}", file=sys.stderr)
@@ -309,6 +323,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print((result.out / "compare.txt").read_text(encoding="utf-8").split("\n== ")[0])
     print(f"logs:    {result.out / 'logs'}")
     print(f"compare: {result.out / 'compare.txt'}")
+    if result.redteam is not None:
+        print(_redteam.format_demo(result.redteam))
     print(f"report:  {result.report}")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
