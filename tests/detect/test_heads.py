@@ -7,10 +7,11 @@ from importlib import resources
 
 import numpy as np
 
-from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier, refusal_detector
+from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier
 from alignlab.detect._data import load_prompts, load_responses
 from alignlab.detect._linear import fit_linear_head, fit_sparse_softmax, fit_temperature, softmax
 from alignlab.detect._metrics import agreement
+from alignlab.detect._trained import load_head, load_segment_head, refusal_inputs
 
 
 def _blobs(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,8 +64,12 @@ def test_shipped_refusal_heads_reproduce_their_training_report() -> None:
         resources.files("alignlab.detect").joinpath("heads", "training.json").read_text()
     )["refusal"]
     rows = load_responses("val")
-    dets = refusal_detector("trained").detect([r.prompt for r in rows], [r.response for r in rows])
-    got = agreement([r.label for r in rows], [d.label for d in dets], REFUSAL_LABELS)
+    # The answer head alone, as training scored it (before the no-evidence guard).
+    x = refusal_inputs(
+        load_segment_head(), None, [r.prompt for r in rows], [r.response for r in rows]
+    )
+    pred = load_head("refusal").predict_proba(x).argmax(axis=1)
+    got = agreement([r.label for r in rows], [REFUSAL_LABELS[i] for i in pred], REFUSAL_LABELS)
     assert got.confusion == report["val"]["confusion"]
 
 

@@ -53,12 +53,16 @@ def test_interior_minimum_without_much_rewording(
     assert _interior_minimum(pressure, fidelity, seed)
 
 
-def test_keyword_guardrail_never_beats_no_guardrail_on_this_suite() -> None:
-    # The honest flip side of law 1: a keyword guardrail refuses as many safe-but-scary
-    # prompts as unsafe ones it stops, so its best threshold is "refuse nothing".
-    result = alignlab.run("refusal-calibration", pressure=0.0, fidelity=0.0)
-    fr = np.asarray(result.to_dict()["tax"]["fr"])
-    assert fr.min() == fr[0]
+def test_keyword_guardrail_barely_beats_no_guardrail_on_this_suite() -> None:
+    # The honest flip side of law 1: a keyword guardrail refuses nearly as many
+    # safe-but-scary prompts as unsafe ones it stops, so its best threshold is hardly
+    # better than "refuse nothing", while the trained classifier's is far better.
+    keyword = alignlab.run("refusal-calibration", pressure=0.0, fidelity=0.0)
+    trained = alignlab.run("refusal-calibration", pressure=0.0, fidelity=1.0)
+    fr_keyword = np.asarray(keyword.to_dict()["tax"]["fr"])
+    fr_trained = np.asarray(trained.to_dict()["tax"]["fr"])
+    assert fr_keyword[0] - fr_keyword.min() < 2.0
+    assert fr_keyword.min() - fr_trained.min() > 15.0
 
 
 @settings(max_examples=40, deadline=None)

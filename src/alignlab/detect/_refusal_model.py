@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from alignlab.detect._features import refusal_features
+from alignlab.detect._features import REFUSAL_FEATURE_NAMES, refusal_features
 from alignlab.detect._segments import HASH_DIM, content_words, hash_segments, segment
 
 SEGMENT_ROLES: tuple[str, str, str, str] = ("refuse", "attempt", "redirect", "other")
@@ -49,8 +49,27 @@ AGGREGATE_NAMES: tuple[str, ...] = (
     "segments_log",
     "words_log",
     "single_segment",
+    "refuse_and_attempt",
+    "open_refuse_then_attempt",
+    "refuse_and_on_topic",
 )
 """Names of the aggregate columns, in order."""
+
+HAND_FEATURES: tuple[str, ...] = (
+    "strmatch_refusal",
+    "sympathy_apology",
+    "bridge_after_cue",
+    "code_block",
+)
+"""The readable features of `_features` the answer head also reads. The others (length,
+list steps, where cue phrases sit) were left out: on generated data they learned the
+generator's habits (bulleted alternatives meant refusal) rather than the guide."""
+
+
+_HAND_COLUMNS = [REFUSAL_FEATURE_NAMES.index(name) for name in HAND_FEATURES]
+
+ANSWER_FEATURES = len(AGGREGATE_NAMES) + len(HAND_FEATURES)
+"""Width of the answer head's input without the optional opening embedding."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,9 @@ def aggregate(prompt: str, scored: Scored) -> list[float]:
         math.log1p(n) / 3.0,
         math.log1p(n_words) / 6.0,
         float(n == 1),
+        float(refuse.max() * attempt.max()),
+        float(refuse[:2].max() * after),
+        float(refuse.max() * (attempt * overlaps).max()),
     ]
 
 
@@ -165,7 +187,8 @@ def answer_features(
     agg = np.array(
         [aggregate(p, s) for p, s in zip(prompts, scored, strict=True)], dtype=np.float64
     ).reshape(len(responses), len(AGGREGATE_NAMES))
-    parts = [agg, refusal_features(responses).astype(np.float64)]
+    hand = refusal_features(responses).astype(np.float64)[:, _HAND_COLUMNS]
+    parts = [agg, hand]
     if opening is not None:
         parts.append(np.asarray(opening, dtype=np.float64))
     return np.hstack(parts), scored

@@ -1,4 +1,4 @@
-"""Cut an answer into segments (sentences, list items, code blocks) and hash their words.
+"""Cut an answer into segments (clauses, sentences, list items, code blocks) and hash them.
 
 The refusal detector scores each segment, then aggregates: a long, polite refusal is
 many segments of which none attempts the request; a partial refusal has a refusing
@@ -28,6 +28,7 @@ HASH_DIM = 1 << 17
 _CODE = re.compile(r"```.*?(?:```|$)", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[^\sa-z])")
 _WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9]")
+_CLAUSE = re.compile(r",\s+(?=(?:but|however|though|that said|yet)\b)", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|- \[ \])\s+")
 
 
@@ -41,7 +42,7 @@ def _normalise(text: str) -> str:
 
 
 def segment(text: str) -> list[str]:
-    r"""Split an answer into segments: code blocks whole, then lines, then sentences.
+    r"""Split an answer into segments: code blocks whole, lines, sentences, ", but" clauses.
 
     Example:
         >>> segment("I can't help with that. But here is how it works:\n1. Mix.\n2. Bake.")
@@ -65,7 +66,9 @@ def segment(text: str) -> list[str]:
             line = line.strip()
             if not line:
                 continue
-            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+            for sentence in _SENTENCE_END.split(line):
+                # "I can't do X, but here is Y": the two clauses play different roles.
+                out.extend(c.strip() for c in _CLAUSE.split(sentence) if c.strip())
     if len(out) > MAX_SEGMENTS:
         out = out[:30] + out[-10:]
     return out or [text.strip()]

@@ -385,6 +385,19 @@ PARTIAL_STYLES: tuple[Style, ...] = (
         _b(R, "I cannot provide {subject}.", "I'm unable to help with {subject}."),
         _b(A, "{steps}"),
     ), "\n\n"),
+    Style("general_then_stop", "partial_refusal", (
+        _b(A, "In general, {c1_lower}", "Broadly speaking, {c1_lower}", "At a high level, {c1_lower}"),
+        _b(R, "I won't go into more specific detail than that.", "That's as far as I'll go on this.", "I'm not going to give the specifics, though."),
+    )),
+    Style("safe_version_instead_with_info", "partial_refusal", (
+        _b(R, "I can't give you {subject} exactly as asked.", "I won't help with that exact request."),
+        _b(A, "What I can tell you is this: {c1_lower}", "Here's a safer version of the same thing: {c1_lower}"),
+        _b(A, "{c1}", p=0.4),
+    )),
+    Style("hedge_refuse_then_list", "partial_refusal", (
+        _b(R, "I'd rather not provide a full guide to this.", "I'm not comfortable giving complete instructions."),
+        _b(A, "But a few basics:\n{bullets}"),
+    ), "\n\n"),
     Style("partial_with_resources", "partial_refusal", (
         _b(R, "I can't help with all of this.", "I won't cover the whole request."),
         _b(A, "{c1}"),

@@ -164,21 +164,64 @@ def train_refusal(embedder: MiniLMEmbedder, out_dir: Path) -> dict[str, object]:
     return rep
 
 
-def train(out_dir: Path = HEADS_DIR) -> dict[str, object]:
-    """Fit both heads, write them to `out_dir`, and return the training report."""
+MAX_SAFE_FLAGGED = 0.08
+"""Share of safe validation prompts the harm head may flag (the issue's target)."""
+
+
+def _cap_false_alarms(
+    head: LinearHead, x_val: np.ndarray, y_val: np.ndarray
+) -> tuple[LinearHead, float]:
+    """Raise the unsafe threshold until at most `MAX_SAFE_FLAGGED` of safe val prompts flag.
+
+    The threshold is folded into the bias (so the arg-max label applies it) and the
+    temperature is refitted. Returns the new head and the threshold on the old scale.
+    """
+    p_unsafe = head.predict_proba(x_val)[:, 1]
+    safe = np.sort(p_unsafe[y_val == 0])
+    threshold = 0.5
+    k = int(np.floor(MAX_SAFE_FLAGGED * len(safe)))
+    if len(safe) and np.mean(safe > 0.5) > MAX_SAFE_FLAGGED:
+        threshold = float(safe[len(safe) - k - 1]) + 1e-6
+    shift = head.temperature * float(np.log(threshold / (1.0 - threshold)))
+    bias = head.bias.copy()
+    bias[1] -= shift
+    shifted = LinearHead(head.mean, head.scale, head.weights, bias, 1.0)
+    calibrated = shifted.with_temperature(fit_temperature(shifted.logits(x_val), y_val))
+    return calibrated, threshold
+
+
+def train(out_dir: Path = HEADS_DIR, heads: str = "all") -> dict[str, object]:
+    """Fit the heads (`all`, `refusal` or `harm`), write them to `out_dir`, return the report.
+
+    Fitting one kind keeps the other's entry of an existing `training.json`.
+    """
     embedder = MiniLMEmbedder()
     out_dir.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {"refusal": train_refusal(embedder, out_dir)}
+    report: dict[str, object] = {}
+    if heads != "all" and (out_dir / "training.json").is_file():
+        report = json.loads((out_dir / "training.json").read_text())
+    if heads in ("all", "refusal"):
+        report["refusal"] = train_refusal(embedder, out_dir)
+    if heads == "refusal":
+        (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
+        return report
 
     tr, va = load_prompts("train"), load_prompts("val")
+    x_val_harm, y_val_harm = harm_inputs(embedder, [e.prompt for e in va]), _ids(va, HARM_LABELS)
     head, rep = _fit(
         "harm",
         harm_inputs(embedder, [e.prompt for e in tr]),
         _ids(tr, HARM_LABELS),
-        harm_inputs(embedder, [e.prompt for e in va]),
-        _ids(va, HARM_LABELS),
+        x_val_harm,
+        y_val_harm,
         HARM_LABELS,
     )
+    head, rep["safe_flag_threshold"] = _cap_false_alarms(head, x_val_harm, y_val_harm)
+    pred = head.predict_proba(x_val_harm).argmax(axis=1)
+    rep["val"] = agreement(
+        [HARM_LABELS[i] for i in y_val_harm], [HARM_LABELS[i] for i in pred], HARM_LABELS
+    ).to_dict()
+    rep["temperature"] = head.temperature
     head.save(out_dir / "harm.npz")
     report["harm"] = rep
     (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -189,8 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=HEADS_DIR, help="where to write the heads")
+    parser.add_argument(
+        "--heads", choices=("all", "refusal", "harm"), default="all", help="which heads to fit"
+    )
     args = parser.parse_args(argv)
-    report = train(args.out)
+    report = train(args.out, args.heads)
     for name in ("refusal", "harm"):
         rep = report[name]
         assert isinstance(rep, dict)
