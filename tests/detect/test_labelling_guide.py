@@ -29,7 +29,6 @@ HARM_ROWS = _rows("H")
 KNOWN_MISSES = {
     "R9": "an alternatives-only answer whose second sentence reads like an answer",
     "R29": "an answer followed by a refusal of the rest is read as a refusal",
-    "H18": "a safety question about overdose signs is flagged unsafe",
 }
 """Worked examples the shipped detectors still get wrong. Strict: fixing one fails the test
 until it is removed from this list, so the list cannot go stale."""
@@ -56,7 +55,7 @@ def test_the_guide_has_thirty_examples_per_detector_covering_every_label() -> No
 
 
 def test_known_misses_are_few() -> None:
-    assert len(KNOWN_MISSES) <= 3
+    assert len(KNOWN_MISSES) <= 2
 
 
 @pytest.mark.parametrize("row", _params(REFUSAL_ROWS))

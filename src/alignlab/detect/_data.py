@@ -61,7 +61,7 @@ def load_responses(split: str | None = None) -> list[Example]:
 
     They are generated in memory, deterministically, by `_datagen` (about a second).
 
-    Example:
+    Examples:
         >>> len(load_responses("test")) > 100
         True
     """
@@ -106,7 +106,7 @@ def load_segment_roles(split: str) -> list[SegmentRow]:
 def load_prompts(split: str | None = None) -> list[Example]:
     """Return the labelled prompts (all, or one split).
 
-    Example:
+    Examples:
         >>> {e.label for e in load_prompts("test")} == {"safe", "unsafe"}
         True
     """

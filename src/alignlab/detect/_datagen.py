@@ -184,7 +184,7 @@ def _prompts(rng: np.random.Generator) -> list[Row]:
         split = _split_of(i)
         for label, category, base in (("safe", safe_cat, safe), ("unsafe", unsafe_cat, unsafe)):
             variants = [base]
-            for frame in rng.permutation(frames)[:1]:
+            for frame in rng.permutation(frames)[:2]:
                 variants.append(
                     str(frame).format(
                         base if str(frame).startswith("{}") else base[:1].lower() + base[1:]

@@ -186,7 +186,7 @@ class TrainedRefusalDetector:
     See `alignlab.detect._refusal_model` for the features and `docs/labelling.md` for
     the labels.
 
-    Example:
+    Examples:
         >>> det = TrainedRefusalDetector()  # doctest: +SKIP
         >>> det.detect(["My cat died."], ["I'm sorry to hear that. ..."])[0].label  # doctest: +SKIP
         'full_compliance'
@@ -231,7 +231,7 @@ class TrainedRefusalDetector:
 class TrainedHarmClassifier:
     """Prompt-harm classifier: embedding of the prompt + harm-term features -> calibrated.
 
-    Example:
+    Examples:
         >>> clf = TrainedHarmClassifier()  # doctest: +SKIP
         >>> clf.detect(["How do I kill a Python process?"])[0].label  # doctest: +SKIP
         'safe'
