@@ -3,13 +3,16 @@
     PYTHONPATH=src python benchmarks/bench_detect.py [--repeats 3] [--json OUT.json]
 
 Measures, on this machine (onnxruntime with 2 threads):
-- refusal-detector throughput (responses/s, batch 64) over the shipped responses, and
-  harm-classifier throughput (prompts/s);
+- refusal-detector throughput (answers/s, batch 64) on answers of realistic length (median
+  about 130 words, a tail to 500), and harm-classifier throughput (prompts/s);
 - time from `import` to the first label in a fresh Python process (the process start
   itself excluded), and the whole process wall time;
-- held-out accuracy and macro-F1 with 95% Wilson intervals, trained vs string-match, for
-  both detectors, on the shipped `test` split (XSTest's human-labelled completions are not
-  shipped in any PyPI package we could find, so only our own held-out split is used);
+- on the development set (`alignlab.detect._dev_data`: answers in the voices of seven
+  assistant families, written apart from the training generator and never trained on):
+  3-way accuracy, refused-or-not accuracy, per assistant family and per answer style,
+  and the confusion matrix, for the trained detector and the keyword baseline side by side;
+- held-out accuracy and macro-F1 with 95% Wilson intervals, trained vs baseline, on the
+  generated `test` split (unseen topics *and* unseen styles) and the prompt `test` split;
 - one `refusal-calibration` run (median ms).
 Every figure is a median over `--repeats` runs. The machine is shared; say so when quoting.
 """
@@ -29,6 +32,7 @@ from typing import Any
 import alignlab
 from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier, refusal_detector
 from alignlab.detect._data import load_prompts, load_responses
+from alignlab.detect._dev_data import dev_answers
 from alignlab.detect._metrics import agreement
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -41,8 +45,36 @@ print(time.perf_counter() - t0, label)
 """
 
 
+def realistic_answers(n: int = 1024, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Prompts and answers whose lengths follow real chat answers: median ~130 words, tail 500.
+
+    Each answer is a generated answer, extended with further answers to the same prompt
+    until it reaches a length drawn from a log-normal (median 130 words, capped at 500).
+    """
+    import numpy as np
+
+    rows = load_responses()
+    by_prompt: dict[str, list[str]] = {}
+    for r in rows:
+        by_prompt.setdefault(r.prompt, []).append(r.response)
+    keys = sorted(by_prompt)
+    rng = np.random.default_rng(seed)
+    prompts, answers = [], []
+    for _ in range(n):
+        prompt = keys[int(rng.integers(len(keys)))]
+        target = min(500, int(rng.lognormal(np.log(130), 0.55)))
+        pool = by_prompt[prompt]
+        parts: list[str] = []
+        while sum(len(p.split()) for p in parts) < target:
+            parts.append(pool[int(rng.integers(len(pool)))])
+        words = "\n\n".join(parts).split(" ")
+        prompts.append(prompt)
+        answers.append(" ".join(words[:target]))
+    return prompts, answers
+
+
 def throughput(repeats: int) -> dict[str, float]:
-    responses = [r.response for r in load_responses()]
+    prompts_r, responses = realistic_answers()
     prompts = [p.prompt for p in load_prompts()]
     refusal, harm = refusal_detector("trained"), harm_classifier("trained")
     refusal.detect(["warm-up"], ["warm-up"])
@@ -56,8 +88,7 @@ def throughput(repeats: int) -> dict[str, float]:
     for _ in range(repeats):
         t, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(responses), 64):
-            batch = responses[start : start + 64]
-            refusal.detect([""] * len(batch), batch)
+            refusal.detect(prompts_r[start : start + 64], responses[start : start + 64])
         out["refusal_per_s"].append(len(responses) / (time.perf_counter() - t))
         # CPU seconds spent, spread over the 2 threads: the rate 2 free cores would give.
         out["refusal_per_cpu2_s"].append(2 * len(responses) / (time.process_time() - cpu))
@@ -68,8 +99,13 @@ def throughput(repeats: int) -> dict[str, float]:
         t = time.perf_counter()
         keyword.detect([""] * len(responses), responses)
         out["keyword_per_s"].append(len(responses) / (time.perf_counter() - t))
-    mean_chars = statistics.mean(len(r) for r in responses)
-    return {**{k: statistics.median(v) for k, v in out.items()}, "mean_chars": mean_chars}
+    words = statistics.median(len(r.split()) for r in responses)
+    longest = max(len(r.split()) for r in responses)
+    return {
+        **{k: statistics.median(v) for k, v in out.items()},
+        "median_words": words,
+        "max_words": longest,
+    }
 
 
 def first_label(repeats: int) -> dict[str, float]:
@@ -90,6 +126,42 @@ def first_label(repeats: int) -> dict[str, float]:
         "import_to_label_s": statistics.median(in_process),
         "process_s": statistics.median(wall),
     }
+
+
+def _refused(label: str) -> bool:
+    return label != "full_compliance"
+
+
+def dev_figures() -> dict[str, Any]:
+    """Trained vs keyword on the dev set: overall, per family, per style, confusion."""
+    answers = dev_answers()
+    truth = [a.label for a in answers]
+    out: dict[str, Any] = {"n": len(answers)}
+    for kind in ("keyword", "trained"):
+        pred = [
+            d.label
+            for d in refusal_detector(kind).detect(
+                [a.prompt for a in answers], [a.response for a in answers]
+            )
+        ]
+        fig = agreement(truth, pred, REFUSAL_LABELS).to_dict()
+        fig["refused_or_not"] = statistics.mean(
+            _refused(t) == _refused(p) for t, p in zip(truth, pred, strict=True)
+        )
+        for group in ("family", "style"):
+            table: dict[str, dict[str, float]] = {}
+            for key in sorted({getattr(a, group) for a in answers}):
+                idx = [i for i, a in enumerate(answers) if getattr(a, group) == key]
+                table[key] = {
+                    "n": len(idx),
+                    "accuracy": statistics.mean(pred[i] == truth[i] for i in idx),
+                    "refused_or_not": statistics.mean(
+                        _refused(pred[i]) == _refused(truth[i]) for i in idx
+                    ),
+                }
+            fig[f"by_{group}"] = table
+        out[kind] = fig
+    return out
 
 
 def accuracy() -> dict[str, Any]:
@@ -173,15 +245,17 @@ def main() -> int:
         "load_1min": load,
         "throughput": throughput(args.repeats),
         "first_label": first_label(args.repeats),
+        "dev": dev_figures(),
         "accuracy": accuracy(),
         "experiment": experiment(args.repeats),
     }
     tp, fl, acc, ex = (results[k] for k in ("throughput", "first_label", "accuracy", "experiment"))
     print(f"machine: {results['cpus']} CPUs, 1-min load average {load:.1f} (shared)")
     print(
-        f"refusal detector: {tp['refusal_per_s']:.0f} responses/s wall clock, "
+        f"refusal detector: {tp['refusal_per_s']:.0f} answers/s wall clock, "
         f"{tp['refusal_per_cpu2_s']:.0f}/s per 2 cores of CPU time (batch 64, 2 threads, "
-        f"mean {tp['mean_chars']:.0f} chars); keyword baseline {tp['keyword_per_s']:.0f}/s"
+        f"median {tp['median_words']:.0f} words, longest {tp['max_words']}); "
+        f"keyword baseline {tp['keyword_per_s']:.0f}/s"
     )
     print(f"harm classifier: {tp['harm_per_s']:.0f} prompts/s")
     print(
@@ -192,6 +266,29 @@ def main() -> int:
         f"refusal-calibration run: {ex['run_ms']:.2f} ms median; default FR "
         f"{ex['fr']:.1f}/100 ({ex['fr_lo']:.1f}-{ex['fr_hi']:.1f})"
     )
+    dev = results["dev"]
+    kw, tr = dev["keyword"], dev["trained"]
+    print()
+    print(f"dev set ({dev['n']} answers, 7 assistant families; never trained on)")
+    print("| | trained 3-way | keyword 3-way | trained refused-or-not | keyword refused-or-not |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| all | {tr['accuracy']:.3f} | {kw['accuracy']:.3f} | {tr['refused_or_not']:.3f} "
+        f"| {kw['refused_or_not']:.3f} |"
+    )
+    for group in ("family", "style"):
+        for key, row in tr[f"by_{group}"].items():
+            k = kw[f"by_{group}"][key]
+            print(
+                f"| {group} {key} (n={row['n']}) | {row['accuracy']:.3f} | {k['accuracy']:.3f} "
+                f"| {row['refused_or_not']:.3f} | {k['refused_or_not']:.3f} |"
+            )
+    for kind, fig in (("trained", tr), ("keyword", kw)):
+        print(
+            f"\nconfusion ({kind}; rows reference, columns predicted: {', '.join(REFUSAL_LABELS)})"
+        )
+        for label, row in zip(REFUSAL_LABELS, fig["confusion"], strict=True):
+            print(f"  {label:16s} " + " ".join(f"{c:5d}" for c in row))
     print()
     print("| held-out split | detector | accuracy (95% CI) | macro-F1 | correct |")
     print("|---|---|---|---|---|")

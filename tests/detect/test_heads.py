@@ -7,10 +7,11 @@ from importlib import resources
 
 import numpy as np
 
-from alignlab.detect import HARM_LABELS, harm_classifier
-from alignlab.detect._data import load_prompts
-from alignlab.detect._linear import fit_linear_head, fit_temperature, softmax
+from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier
+from alignlab.detect._data import load_prompts, load_responses
+from alignlab.detect._linear import fit_linear_head, fit_sparse_softmax, fit_temperature, softmax
 from alignlab.detect._metrics import agreement
+from alignlab.detect._trained import load_head, load_segment_head, refusal_inputs
 
 
 def _blobs(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -56,3 +57,30 @@ def test_shipped_harm_head_reproduces_its_training_report() -> None:
     dets = harm_classifier("trained").detect([r.prompt for r in rows])
     got = agreement([r.label for r in rows], [d.label for d in dets], HARM_LABELS)
     assert got.confusion == report["val"]["confusion"]
+
+
+def test_shipped_refusal_heads_reproduce_their_training_report() -> None:
+    report = json.loads(
+        resources.files("alignlab.detect").joinpath("heads", "training.json").read_text()
+    )["refusal"]
+    rows = load_responses("val")
+    # The answer head alone, as training scored it (before the no-evidence guard).
+    x = refusal_inputs(
+        load_segment_head(), None, [r.prompt for r in rows], [r.response for r in rows]
+    )
+    pred = load_head("refusal").predict_proba(x).argmax(axis=1)
+    got = agreement([r.label for r in rows], [REFUSAL_LABELS[i] for i in pred], REFUSAL_LABELS)
+    assert got.confusion == report["val"]["confusion"]
+
+
+def test_sparse_fitting_is_deterministic_and_learns() -> None:
+    from scipy import sparse
+
+    x, y = _blobs(0)
+    xs = sparse.csr_matrix(np.hstack([np.maximum(x, 0), np.maximum(-x, 0)]))
+    w1, b1 = fit_sparse_softmax(xs, y, 3, l2=1e-3)
+    w2, _ = fit_sparse_softmax(xs, y, 3, l2=1e-3)
+    np.testing.assert_array_equal(w1, w2)
+    x_test, y_test = _blobs(1)
+    xt = np.hstack([np.maximum(x_test, 0), np.maximum(-x_test, 0)])
+    assert np.mean((xt @ w1 + b1).argmax(axis=1) == y_test) > 0.85

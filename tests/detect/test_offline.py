@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     from alignlab.detect import harm_classifier, refusal_detector
 
     r = refusal_detector().detect(["My dog died."], ["I'm sorry to hear that."])[0]
-    h = harm_classifier().detect(["How do I kill a Python process?"])[0]
+    h = harm_classifier().detect(["How do I kill a zombie process?"])[0]
     print(r.label, h.label)
     """
 )

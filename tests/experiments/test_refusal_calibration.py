@@ -55,12 +55,16 @@ def test_interior_minimum_without_much_rewording(
     assert _interior_minimum(pressure, fidelity, seed)
 
 
-def test_keyword_guardrail_never_beats_no_guardrail_on_this_suite() -> None:
-    # The honest flip side of law 1: a keyword guardrail refuses as many safe-but-scary
-    # prompts as unsafe ones it stops, so its best threshold is "refuse nothing".
-    result = alignlab.run("refusal-calibration", pressure=0.0, fidelity=0.0)
-    fr = np.asarray(result.to_dict()["tax"]["fr"])
-    assert fr.min() == fr[0]
+def test_keyword_guardrail_barely_beats_no_guardrail_on_this_suite() -> None:
+    # The honest flip side of law 1: a keyword guardrail refuses nearly as many
+    # safe-but-scary prompts as unsafe ones it stops, so its best threshold is hardly
+    # better than "refuse nothing", while the trained classifier's is far better.
+    keyword = alignlab.run("refusal-calibration", pressure=0.0, fidelity=0.0)
+    trained = alignlab.run("refusal-calibration", pressure=0.0, fidelity=1.0)
+    fr_keyword = np.asarray(keyword.to_dict()["tax"]["fr"])
+    fr_trained = np.asarray(trained.to_dict()["tax"]["fr"])
+    assert fr_keyword[0] - fr_keyword.min() < 3.0
+    assert fr_keyword.min() - fr_trained.min() > 15.0
 
 
 @settings(max_examples=40, deadline=None)
@@ -140,13 +144,14 @@ def test_the_suite_is_base_prompts_times_three_consecutive_rewordings() -> None:
     # only if the table lists each base prompt with its two re-framings, consecutively.
     prompts = suite()
     assert suite_digest(prompts) == table.SUITE_DIGEST  # table order = suite order
-    assert len(prompts) == 56 * rc.REWORDINGS_PER_BASE
+    n_base = len(prompts) // rc.REWORDINGS_PER_BASE
+    assert len(prompts) == n_base * rc.REWORDINGS_PER_BASE
     for first in range(0, len(prompts), rc.REWORDINGS_PER_BASE):
         group = prompts[first : first + rc.REWORDINGS_PER_BASE]
         core = group[0].prompt[1:].rstrip(".?!")
         assert all(core in p.prompt for p in group), [p.prompt for p in group]
         assert len({(p.label, p.category) for p in group}) == 1
-    assert len(np.unique(rc.BASE_PROMPT)) == 56
+    assert len(np.unique(rc.BASE_PROMPT)) == n_base
 
 
 @settings(max_examples=20, deadline=None)
@@ -159,12 +164,15 @@ def test_rates_and_their_weights_make_up_fr(
     ).to_dict()
     rates, phys = data["rates"], data["physical"]
     weights = rates["fr_weights"]
-    assert weights == pytest.approx({"over_refusal": 108 / 168, "unsafe_compliance": 60 / 168})
+    n_unsafe = sum(table.UNSAFE)
+    n_safe = len(table.UNSAFE) - n_unsafe
+    n = n_safe + n_unsafe
+    assert weights == pytest.approx({"over_refusal": n_safe / n, "unsafe_compliance": n_unsafe / n})
     mixed = weights["over_refusal"] * rates["over_refusal"]
     mixed += weights["unsafe_compliance"] * rates["unsafe_compliance"]
     assert data["fr"] == pytest.approx(mixed)
-    assert rates["over_refusal"] == pytest.approx(100 * phys["over_refusals"] / 108)
-    assert rates["unsafe_compliance"] == pytest.approx(100 * phys["unsafe_compliances"] / 60)
+    assert rates["over_refusal"] == pytest.approx(100 * phys["over_refusals"] / n_safe)
+    assert rates["unsafe_compliance"] == pytest.approx(100 * phys["unsafe_compliances"] / n_unsafe)
     for key in ("over_refusal", "unsafe_compliance"):
         lo, hi = rates[f"{key}_ci"]
         assert lo <= rates[key] <= hi
@@ -172,11 +180,12 @@ def test_rates_and_their_weights_make_up_fr(
 
 def test_the_interval_is_clustered_by_base_prompt() -> None:
     # Rewordings of one base prompt share their fate, so the interval is wider than a
-    # Wilson interval that treats the 168 prompts as independent.
+    # Wilson interval that treats the suite's prompts as independent.
     data = alignlab.run("refusal-calibration").to_dict()
     phys = data["physical"]
-    _, (wlo, whi) = fr_per_100(phys["over_refusals"] + phys["unsafe_compliances"], 168)
+    n = len(table.UNSAFE)
+    _, (wlo, whi) = fr_per_100(phys["over_refusals"] + phys["unsafe_compliances"], n)
     lo, hi = data["fr_ci"]
     assert data["design_effect"] > 1.2
     assert hi - lo > 1.2 * (whi - wlo)
-    assert "56 base prompts" in data["fr_ci_covers"]
+    assert f"{n // rc.REWORDINGS_PER_BASE} base prompts" in data["fr_ci_covers"]

@@ -46,6 +46,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     refusal.add_argument(
         "--response-column", default="completion", help="column with the response text"
     )
+    refusal.add_argument(
+        "--explain",
+        action="store_true",
+        help="also add refusal_segment and refusal_segment_role: the segment of the answer "
+        "that decided the label (trained detector only)",
+    )
     refusal.set_defaults(func=cmd_refusal)
     harm = kinds.add_parser(
         "harm",
@@ -150,11 +156,31 @@ def cmd_refusal(args: argparse.Namespace) -> int:
     prompts = [cell_text(r.get(args.prompt_column)) for r in rows]
     responses = [cell_text(r.get(args.response_column)) for r in rows]
     detector = refusal_detector(args.detector)
-    detections = _run_batched(
-        len(rows),
-        args.batch_size,
-        lambda a, b: detector.detect(prompts[a:b], responses[a:b]),
-    )
+    if args.explain:
+        explain = getattr(detector, "explain", None)
+        if explain is None:
+            raise DetectorError("--explain needs the trained detector (--detector trained)")
+        explanations: list[Any] = []
+
+        def step(a: int, b: int) -> list[Detection]:
+            batch = explain(prompts[a:b], responses[a:b])
+            explanations.extend(batch)
+            return [e.detection for e in batch]
+
+        detections = _run_batched(len(rows), args.batch_size, step)
+        for row, exp in zip(rows, explanations, strict=True):
+            row["refusal_segment"] = exp.segment
+            row["refusal_segment_role"] = exp.role
+        columns = [
+            *columns,
+            *(c for c in ("refusal_segment", "refusal_segment_role") if c not in columns),
+        ]
+    else:
+        detections = _run_batched(
+            len(rows),
+            args.batch_size,
+            lambda a, b: detector.detect(prompts[a:b], responses[a:b]),
+        )
     return _finish(args, rows, columns, detections, "refusal", detector.labels)
 
 

@@ -14,18 +14,21 @@ The held-out split (`test`) is for reporting only; nothing is tuned on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from alignlab.detect import _contrast_prompt_data as C
 from alignlab.detect import _prompt_data as P
-from alignlab.detect import _response_data as R
+from alignlab.detect import _style_data as S
+from alignlab.detect import _topic_data as T
 
 DATA_DIR = Path(__file__).parent / "data"
 SPLITS = ("train", "val", "test")
 
 Row = dict[str, str]
+REFUSAL_LABEL_ORDER = ("full_compliance", "full_refusal", "partial_refusal")
 
 
 def _split_of(index: int) -> str:
@@ -33,246 +36,130 @@ def _split_of(index: int) -> str:
     return ("train", "train", "train", "val", "test")[index % 5]
 
 
-def _pool(items: Sequence[str], split: str) -> list[str]:
-    """Wordings for a split: a quarter of every pool is reserved for the held-out split."""
-    held = [s for i, s in enumerate(items) if i % 4 == 3]
-    seen = [s for i, s in enumerate(items) if i % 4 != 3]
-    return held if split == "test" else seen
+def _style_split(styles: Sequence[S.Style]) -> dict[str, str]:
+    return {style.name: _split_of(i) for i, style in enumerate(styles)}
 
 
-def _pick(rng: np.random.Generator, items: Sequence[str]) -> str:
-    return items[int(rng.integers(len(items)))]
+def _numbered(rng: np.random.Generator, steps: Sequence[str]) -> str:
+    fmt = ("{i}. {s}", "{i}) {s}", "Step {i}: {s}", "**{i}.** {s}")[int(rng.integers(4))]
+    return "\n".join(fmt.format(i=i + 1, s=s) for i, s in enumerate(steps))
 
 
-def _first_sentences(text: str, n: int) -> str:
-    parts = text.replace("\n", " ").split(". ")
-    head = ". ".join(parts[:n]).strip()
-    return head if head.endswith((".", "!", "?", "`")) else head + "."
+def _bulleted(rng: np.random.Generator, steps: Sequence[str]) -> str:
+    mark = ("-", "*", "•")[int(rng.integers(3))]
+    return "\n".join(f"{mark} {s}" for s in steps)
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
-def _responses(rng: np.random.Generator) -> list[Row]:
-    rows: list[Row] = []
+def render(style: S.Style, topic: T.Topic, rng: np.random.Generator) -> tuple[str, list[str]]:
+    """Render one answer: its text and the role of every block (blocks joined by the style).
 
-    def add(prompt: str, response: str, label: str, category: str, split: str) -> None:
-        rows.append(
-            {
-                "prompt": prompt,
-                "response": response.strip(),
-                "label": label,
-                "category": category,
-                "split": split,
-            }
-        )
+    Returns the answer and its blocks, each flattened as "role, a tab, the block text".
+    """
+    content = topic.content
+    k = int(rng.integers(len(content)))
 
-    for i, (prompt, short, long) in enumerate(R.TOPICS):
-        split = _split_of(i)
-        before = _pool(R.CAVEATS_BEFORE, split)
-        after = _pool(R.CAVEATS_AFTER, split)
-        apologies = _pool(R.NON_REFUSAL_APOLOGIES, split)
-        bridges = _pool(R.PARTIAL_BRIDGES, split)
-        tails = _pool(R.PARTIAL_TAILS, split)
-        over = _pool(R.OVER_REFUSAL_TEMPLATES, split)
-        redirects = _pool(R.REDIRECTS, split)
-        openers = [o for o in _pool(R.REFUSAL_OPENERS, split) if "{harm}" not in o]
-        # full compliance: plain, long, with caveats, after a non-refusal apology
-        add(prompt, short, "full_compliance", "direct", split)
-        add(prompt, long, "full_compliance", "direct_long", split)
-        add(prompt, f"{_pick(rng, before)} {short}", "full_compliance", "caveat", split)
-        add(prompt, f"{long}\n\n{_pick(rng, after)}", "full_compliance", "caveat", split)
-        add(
-            prompt,
-            f"{_pick(rng, before)}\n\n{long} {_pick(rng, after)}",
-            "full_compliance",
-            "caveat",
-            split,
-        )
-        for apology in rng.permutation(apologies)[:2]:
-            add(prompt, f"{apology} {short}", "full_compliance", "apology_not_refusal", split)
-        add(
-            prompt,
-            f"{_pick(rng, apologies)}\n\n{long}",
-            "full_compliance",
-            "apology_not_refusal",
-            split,
-        )
-        add(prompt, _first_sentences(long, 2), "full_compliance", "direct", split)
-        add(prompt, f"Here you go:\n\n{short}", "full_compliance", "direct", split)
-        add(
-            prompt,
-            f"{_pick(rng, before)} {_first_sentences(long, 3)} {_pick(rng, after)}",
-            "full_compliance",
-            "caveat",
-            split,
-        )
-        add(
-            prompt,
-            f"{_pick(rng, apologies)} {_first_sentences(long, 2)}",
-            "full_compliance",
-            "apology_not_refusal",
-            split,
-        )
-        add(prompt, f"{short}\n\n{_pick(rng, after)}", "full_compliance", "caveat", split)
-        # over-refusals of a safe request are still refusals
-        add(prompt, _pick(rng, over), "full_refusal", "over_refusal", split)
-        add(
-            prompt,
-            f"{_pick(rng, over)} {_pick(rng, redirects)}",
-            "full_refusal",
-            "refusal_redirect",
-            split,
-        )
-        add(prompt, _pick(rng, openers), "full_refusal", "terse", split)
-        add(
-            prompt,
-            f"{_pick(rng, openers)} {_pick(rng, redirects)}",
-            "full_refusal",
-            "refusal_redirect",
-            split,
-        )
-        # partial refusals: refuse part, answer part
-        add(prompt, f"{_pick(rng, bridges)} {short}", "partial_refusal", "partial", split)
-        add(
-            prompt,
-            f"{_first_sentences(long, 2)} {_pick(rng, tails)}",
-            "partial_refusal",
-            "partial",
-            split,
-        )
-        add(
-            prompt,
-            f"{_pick(rng, openers)} That said, {short[:1].lower()}{short[1:]}",
-            "partial_refusal",
-            "refuse_then_answer",
-            split,
-        )
-        add(
-            prompt,
-            f"{_pick(rng, bridges)}\n\n{_first_sentences(long, 3)}\n\n{_pick(rng, tails)}",
-            "partial_refusal",
-            "partial",
-            split,
-        )
-        add(
-            prompt,
-            f"{short} {_pick(rng, tails)} {_pick(rng, redirects)}",
-            "partial_refusal",
-            "partial",
-            split,
-        )
+    def run(n: int) -> str:
+        return " ".join(content[(k + j) % len(content)] for j in range(n))
 
-    for i, (prompt, harm) in enumerate(R.UNSAFE_REQUESTS):
-        split = _split_of(i)
-        openers = _pool(R.REFUSAL_OPENERS, split)
-        reasons = _pool(R.REFUSAL_REASONS, split)
-        redirects = _pool(R.REDIRECTS, split)
-        roleplay = _pool(R.ROLEPLAY_REFUSALS, split)
+    steps = topic.steps
+    slots = {
+        "subject": topic.subject,
+        "Subject": topic.subject[:1].upper() + topic.subject[1:],
+        "related": topic.related,
+        "short": topic.short,
+        "short_lower": _lower_first(topic.short).rstrip("."),
+        "prompt": topic.prompt,
+        "c1": run(1),
+        "c2": run(2),
+        "c3": run(3),
+        "c1_lower": _lower_first(run(1)),
+        "call": " ".join(content),
+        "steps": _numbered(rng, steps),
+        "steps2": _numbered(rng, steps[:2]),
+        "bullets": _bulleted(rng, steps),
+        **{f"s{i + 1}": s for i, s in enumerate(steps)},
+    }
+    blocks: list[tuple[str, str]] = []
+    for role, alts, prob in style.blocks:
+        if prob < 1.0 and rng.random() > prob:
+            continue
+        template = alts[int(rng.integers(len(alts)))]
+        blocks.append((template.format(**slots), role))
+    roles = {role for _, role in blocks}
+    if "attempt" in roles and rng.random() < 0.45:
+        # Long answers: real assistants often go on for several paragraphs.
+        extra = [run(int(rng.integers(3, len(content) + 1)))]
+        if rng.random() < 0.6:
+            extra.append(_bulleted(rng, steps) if rng.random() < 0.5 else _numbered(rng, steps))
+        if rng.random() < 0.4:
+            extra.append(" ".join(content))
+        at = max(i for i, (_, role) in enumerate(blocks) if role == "attempt") + 1
+        blocks[at:at] = [(e, "attempt") for e in extra]
+    elif "attempt" not in roles and rng.random() < 0.4:
+        n = int(rng.integers(1, 3))
+        pool = [(t, "refuse") for t in S.REFUSAL_ELABORATIONS] + [
+            (t, "redirect") for t in S.REDIRECT_ELABORATIONS
+        ]
+        for j in rng.permutation(len(pool))[:n]:
+            blocks.append(pool[int(j)])
+    joiner = "\n\n" if len(blocks) > 3 and rng.random() < 0.7 else style.joiner
+    text = joiner.join(b for b, _ in blocks)
+    return text, [f"{role}\t{b}" for b, role in blocks]
 
-        def opener(openers: list[str] = openers, harm: str = harm) -> str:
-            return _pick(rng, openers).format(harm=harm)
 
-        for _ in range(4):
-            add(prompt, opener(), "full_refusal", "terse", split)
-        for _ in range(4):
-            add(
-                prompt, f"{opener()} {_pick(rng, reasons)}", "full_refusal", "refusal_reason", split
-            )
-        for _ in range(6):
-            add(
-                prompt,
-                f"{opener()} {_pick(rng, reasons)} {_pick(rng, redirects)}",
-                "full_refusal",
-                "refusal_redirect",
-                split,
-            )
-        for _ in range(2):
-            add(
-                prompt,
-                f"{opener()}\n\n{_pick(rng, redirects)}",
-                "full_refusal",
-                "refusal_redirect",
-                split,
-            )
-        for _ in range(2):
-            add(
-                prompt,
-                f"{_pick(rng, reasons)} So I won't help with {harm}. {_pick(rng, redirects)}",
-                "full_refusal",
-                "refusal_no_stock_opening",
-                split,
-            )
-        add(
-            prompt,
-            f"Instead of {harm}, let's focus on something safer. {_pick(rng, redirects)}",
-            "full_refusal",
-            "only_alternatives",
-            split,
-        )
-        add(
-            prompt,
-            f"{_cap(harm)} is not something I can support. {_pick(rng, redirects)}",
-            "full_refusal",
-            "only_alternatives",
-            split,
-        )
-        for template in rng.permutation(_pool(R.ALTERNATIVES_ONLY, split))[:2]:
-            add(
-                prompt,
-                str(template).format(harm=harm, Harm=_cap(harm)),
-                "full_refusal",
-                "only_alternatives",
-                split,
-            )
-        for _ in range(2):
-            add(
-                prompt,
-                _pick(rng, roleplay).format(harm=harm),
-                "full_refusal",
-                "roleplay_refusal",
-                split,
-            )
-        for template in R.GENERIC_COMPLIANCE:
-            add(prompt, template.format(harm=harm), "full_compliance", "unsafe_compliance", split)
-        add(
-            prompt,
-            f"{opener()} {R.GENERIC_COMPLIANCE[i % len(R.GENERIC_COMPLIANCE)].format(harm=harm)}",
-            "partial_refusal",
-            "refuse_then_comply",
-            split,
-        )
+def response_rows() -> list[dict[str, object]]:
+    """The generated refusal data: every row with its split and block roles (deterministic)."""
+    return _responses(np.random.default_rng(20260601))
 
-    for i, prompt in enumerate(R.BORDERLINE_PROMPTS):
-        split = _split_of(i)
-        over = _pool(R.OVER_REFUSAL_TEMPLATES, split)
-        redirects = _pool(R.REDIRECTS, split)
-        for _ in range(3):
-            add(
-                prompt,
-                f"{_pick(rng, over)} {_pick(rng, redirects)}",
-                "full_refusal",
-                "over_refusal",
-                split,
-            )
-    fixed: list[tuple[str, str, str, str]] = [
-        *((p, r, "full_compliance", "no_means_answer") for p, r in R.NO_ANSWER_OPENERS),
-        *((p, r, "full_compliance", "as_an_ai_answer") for p, r in R.AS_AN_AI_ANSWERS),
-        *((p, r, "partial_refusal", "self_contradictory") for p, r in R.SELF_CONTRADICTORY),
-        *((p, r, "full_compliance", "roleplay") for p, r in R.ROLEPLAY_COMPLIANCE),
-        *((p, r, lab, "other_language") for p, r, lab in R.MULTILINGUAL),
-        *((p, r, "full_compliance", "sympathy") for p, r in R.SYMPATHY_REPLIES),
-    ]
-    for i, (prompt, response, label, category) in enumerate(fixed):
-        add(prompt, response, label, category, _split_of(i))
+
+def _label_mix(harmful: bool) -> tuple[float, float, float]:
+    """(compliance, refusal, partial) shares: refusals mostly meet harmful requests."""
+    return (0.2, 0.62, 0.18) if harmful else (0.62, 0.24, 0.14)
+
+
+ANSWERS_PER_TOPIC = 16
+
+
+def _responses(rng: np.random.Generator) -> list[dict[str, object]]:
+    """Every topic x a sample of styles of its split, with block roles kept for the segments."""
+    topics = T.all_topics()
+    by_label = {
+        "full_compliance": S.COMPLIANCE_STYLES,
+        "full_refusal": S.REFUSAL_STYLES,
+        "partial_refusal": S.PARTIAL_STYLES,
+    }
+    style_split = {
+        name: split for styles in by_label.values() for name, split in _style_split(styles).items()
+    }
+    rows: list[dict[str, object]] = []
     seen: set[str] = set()
-    unique = []
-    for row in rows:
-        if row["response"] not in seen:
-            seen.add(row["response"])
-            unique.append(row)
-    return unique
+    for i, topic in enumerate(topics):
+        split = _split_of(i)
+        mix = _label_mix(topic.harmful)
+        for _ in range(ANSWERS_PER_TOPIC):
+            label = REFUSAL_LABEL_ORDER[int(rng.choice(3, p=mix))]
+            pool = [s for s in by_label[label] if style_split[s.name] == split]
+            style = pool[int(rng.integers(len(pool)))]
+            text, blocks = render(style, topic, rng)
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append(
+                {
+                    "prompt": topic.prompt,
+                    "response": text,
+                    "label": label,
+                    "category": style.name,
+                    "topic": topic.key,
+                    "split": split,
+                    "blocks": blocks,
+                }
+            )
+    return rows
 
 
 def _prompts(rng: np.random.Generator) -> list[Row]:
@@ -292,10 +179,23 @@ def _prompts(rng: np.random.Generator) -> list[Row]:
                 variants.append(str(frame).format(lowered))
             for text in variants:
                 rows.append({"prompt": text, "label": label, "category": category, "split": split})
+    frames = [f for f in P.REQUEST_FRAMES if f != "{}"]
+    for i, (safe_cat, safe, unsafe_cat, unsafe) in enumerate(C.CONTRAST_PAIRS):
+        split = _split_of(i)
+        for label, category, base in (("safe", safe_cat, safe), ("unsafe", unsafe_cat, unsafe)):
+            variants = [base]
+            for frame in rng.permutation(frames)[:2]:
+                variants.append(
+                    str(frame).format(
+                        base if str(frame).startswith("{}") else base[:1].lower() + base[1:]
+                    )
+                )
+            for text in variants:
+                rows.append({"prompt": text, "label": label, "category": category, "split": split})
     return rows
 
 
-def _write(path: Path, rows: list[Row]) -> None:
+def _write(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for i, row in enumerate(rows):
             fh.write(json.dumps({"id": f"{path.stem}-{i:04d}", **row}, ensure_ascii=False) + "\n")
@@ -304,7 +204,6 @@ def _write(path: Path, rows: list[Row]) -> None:
 def main() -> None:
     """Rebuild both data files from the pieces, with fixed seeds and splits."""
     DATA_DIR.mkdir(exist_ok=True)
-    _write(DATA_DIR / "responses.jsonl", _responses(np.random.default_rng(20260601)))
     _write(DATA_DIR / "prompts.jsonl", _prompts(np.random.default_rng(20260602)))
 
 

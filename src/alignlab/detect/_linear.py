@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -144,3 +145,40 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
     result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
     return float(np.exp(result.x))
+
+
+def fit_sparse_softmax(
+    features: Any,
+    labels: np.ndarray,
+    n_classes: int,
+    l2: float,
+    class_weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fit an L2-penalised softmax regression on a sparse matrix (no standardising).
+
+    Used for the segment head over hashed words, where standardising would destroy the
+    sparsity. Deterministic L-BFGS from zeros. Returns (weights (d, k), bias (k,)).
+    """
+    from scipy.optimize import minimize
+
+    x = features.tocsr()
+    n, d = x.shape
+    onehot = np.eye(n_classes)[labels]
+    w_row = np.ones(n) if class_weight is None else class_weight[labels]
+    w_row = w_row / w_row.sum()
+    xt = x.T.tocsr()
+
+    def loss_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        weights = theta[: d * n_classes].reshape(d, n_classes)
+        bias = theta[d * n_classes :]
+        probs = softmax(np.asarray(x @ weights) + bias)
+        loss = -float(np.sum(w_row * np.log(np.sum(probs * onehot, axis=1) + 1e-12)))
+        loss += 0.5 * l2 * float(np.sum(weights * weights))
+        delta = (probs - onehot) * w_row[:, None]
+        grad_w = np.asarray(xt @ delta) + l2 * weights
+        return loss, np.concatenate([grad_w.ravel(), delta.sum(axis=0)])
+
+    theta0 = np.zeros(d * n_classes + n_classes)
+    result = minimize(loss_and_grad, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    theta = result.x
+    return theta[: d * n_classes].reshape(d, n_classes), theta[d * n_classes :]

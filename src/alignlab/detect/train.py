@@ -17,11 +17,18 @@ from pathlib import Path
 import numpy as np
 
 from alignlab.detect._base import HARM_LABELS, REFUSAL_LABELS
-from alignlab.detect._data import Example, load_prompts, load_responses
+from alignlab.detect._data import Example, SegmentRow, load_prompts, load_segment_roles
 from alignlab.detect._embed import MiniLMEmbedder
-from alignlab.detect._linear import LinearHead, fit_linear_head, fit_temperature
+from alignlab.detect._linear import (
+    LinearHead,
+    fit_linear_head,
+    fit_sparse_softmax,
+    fit_temperature,
+)
 from alignlab.detect._metrics import agreement
-from alignlab.detect._trained import harm_inputs, refusal_inputs
+from alignlab.detect._refusal_model import SEGMENT_ROLES, SegmentHead
+from alignlab.detect._segments import content_words, hash_segments, segment
+from alignlab.detect._trained import OPENING_EMBEDDING, harm_inputs, refusal_inputs
 
 HEADS_DIR = Path(__file__).parent / "heads"
 L2_GRID: tuple[float, ...] = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0)
@@ -72,33 +79,149 @@ def _ids(examples: Sequence[Example], labels: Sequence[str]) -> np.ndarray:
     return np.array([index[e.label] for e in examples], dtype=np.int64)
 
 
-def train(out_dir: Path = HEADS_DIR) -> dict[str, object]:
-    """Fit both heads, write them to `out_dir`, and return the training report."""
-    embedder = MiniLMEmbedder()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {}
+SEGMENT_L2 = 1e-5
+"""L2 strength of the segment head (per segment; the hashed table is wide and sparse)."""
 
-    tr, va = load_responses("train"), load_responses("val")
+
+def _segment_training_set(
+    rows: Sequence[SegmentRow],
+) -> tuple[list[str], list[frozenset[str]], np.ndarray]:
+    """Cut every generated block into segments; each segment inherits its block's role."""
+    texts: list[str] = []
+    topics: list[frozenset[str]] = []
+    roles: list[int] = []
+    index = {role: i for i, role in enumerate(SEGMENT_ROLES)}
+    seen: set[tuple[str, str, str]] = set()
+    for prompt, _, _, blocks, _ in rows:
+        words = content_words(prompt)
+        for text, role in blocks:
+            for seg in segment(text):
+                if (prompt, seg, role) in seen:
+                    continue
+                seen.add((prompt, seg, role))
+                texts.append(seg)
+                topics.append(words)
+                roles.append(index[role])
+    return texts, topics, np.array(roles, dtype=np.int64)
+
+
+def fit_segment_head(
+    rows: Sequence[SegmentRow],
+) -> SegmentHead:
+    """Fit the segment-role head on the blocks of generated answers."""
+    texts, topics, roles = _segment_training_set(rows)
+    counts = np.bincount(roles, minlength=len(SEGMENT_ROLES)).astype(float)
+    weight = counts.sum() / (len(SEGMENT_ROLES) * np.maximum(counts, 1.0))
+    weights, bias = fit_sparse_softmax(
+        hash_segments(texts, topics), roles, len(SEGMENT_ROLES), SEGMENT_L2, weight
+    )
+    return SegmentHead(weights.astype(np.float32), bias)
+
+
+def _refusal_matrix(
+    head: SegmentHead,
+    embedder: MiniLMEmbedder,
+    rows: Sequence[SegmentRow],
+) -> np.ndarray:
+    prompts = [r[0] for r in rows]
+    responses = [r[1] for r in rows]
+    return refusal_inputs(head, embedder if OPENING_EMBEDDING else None, prompts, responses)
+
+
+def train_refusal(embedder: MiniLMEmbedder, out_dir: Path) -> dict[str, object]:
+    """Fit the segment head, then the answer head on out-of-fold segment scores.
+
+    The answer head must see segment scores as they look on *unseen* answers, so the
+    training answers are scored by segment heads fitted on the other half of the styles
+    (two folds); the shipped segment head is then refitted on all training answers.
+    """
+    train_rows, val_rows = load_segment_roles("train"), load_segment_roles("val")
+    # Folds by style: out-of-fold scores then look like scores on unseen styles, so the
+    # answer head learns how far to trust the segment head on wordings it never saw.
+    styles = sorted({r[4] for r in train_rows})
+    fold_of = {style: i % 2 for i, style in enumerate(styles)}
+    folds = [[r for r in train_rows if fold_of[r[4]] == k] for k in (0, 1)]
+    parts: list[np.ndarray] = []
+    labels: list[str] = []
+    for k in (0, 1):
+        head_k = fit_segment_head(folds[1 - k])
+        parts.append(_refusal_matrix(head_k, embedder, folds[k]))
+        labels.extend(r[2] for r in folds[k])
+    seg_head = fit_segment_head(train_rows)
+    seg_head.save(out_dir / "refusal_segments.npz")
+    x_val = _refusal_matrix(seg_head, embedder, val_rows)
+    index = {label: i for i, label in enumerate(REFUSAL_LABELS)}
     head, rep = _fit(
         "refusal",
-        refusal_inputs(embedder, [e.response for e in tr]),
-        _ids(tr, REFUSAL_LABELS),
-        refusal_inputs(embedder, [e.response for e in va]),
-        _ids(va, REFUSAL_LABELS),
+        np.vstack(parts),
+        np.array([index[lab] for lab in labels], dtype=np.int64),
+        x_val,
+        np.array([index[r[2]] for r in val_rows], dtype=np.int64),
         REFUSAL_LABELS,
     )
     head.save(out_dir / "refusal.npz")
-    report["refusal"] = rep
+    rep["segment_head"] = {"l2": SEGMENT_L2, "hash_dim": int(seg_head.weights.shape[0])}
+    return rep
+
+
+MAX_SAFE_FLAGGED = 0.08
+"""Share of safe validation prompts the harm head may flag (the issue's target)."""
+
+
+def _cap_false_alarms(
+    head: LinearHead, x_val: np.ndarray, y_val: np.ndarray
+) -> tuple[LinearHead, float]:
+    """Raise the unsafe threshold until at most `MAX_SAFE_FLAGGED` of safe val prompts flag.
+
+    The threshold is folded into the bias (so the arg-max label applies it) and the
+    temperature is refitted. Returns the new head and the threshold on the old scale.
+    """
+    p_unsafe = head.predict_proba(x_val)[:, 1]
+    safe = np.sort(p_unsafe[y_val == 0])
+    threshold = 0.5
+    k = int(np.floor(MAX_SAFE_FLAGGED * len(safe)))
+    if len(safe) and np.mean(safe > 0.5) > MAX_SAFE_FLAGGED:
+        threshold = float(safe[len(safe) - k - 1]) + 1e-6
+    shift = head.temperature * float(np.log(threshold / (1.0 - threshold)))
+    bias = head.bias.copy()
+    bias[1] -= shift
+    shifted = LinearHead(head.mean, head.scale, head.weights, bias, 1.0)
+    calibrated = shifted.with_temperature(fit_temperature(shifted.logits(x_val), y_val))
+    return calibrated, threshold
+
+
+def train(out_dir: Path = HEADS_DIR, heads: str = "all") -> dict[str, object]:
+    """Fit the heads (`all`, `refusal` or `harm`), write them to `out_dir`, return the report.
+
+    Fitting one kind keeps the other's entry of an existing `training.json`.
+    """
+    embedder = MiniLMEmbedder()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {}
+    if heads != "all" and (out_dir / "training.json").is_file():
+        report = json.loads((out_dir / "training.json").read_text())
+    if heads in ("all", "refusal"):
+        report["refusal"] = train_refusal(embedder, out_dir)
+    if heads == "refusal":
+        (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
+        return report
 
     tr, va = load_prompts("train"), load_prompts("val")
+    x_val_harm, y_val_harm = harm_inputs(embedder, [e.prompt for e in va]), _ids(va, HARM_LABELS)
     head, rep = _fit(
         "harm",
         harm_inputs(embedder, [e.prompt for e in tr]),
         _ids(tr, HARM_LABELS),
-        harm_inputs(embedder, [e.prompt for e in va]),
-        _ids(va, HARM_LABELS),
+        x_val_harm,
+        y_val_harm,
         HARM_LABELS,
     )
+    head, rep["safe_flag_threshold"] = _cap_false_alarms(head, x_val_harm, y_val_harm)
+    pred = head.predict_proba(x_val_harm).argmax(axis=1)
+    rep["val"] = agreement(
+        [HARM_LABELS[i] for i in y_val_harm], [HARM_LABELS[i] for i in pred], HARM_LABELS
+    ).to_dict()
+    rep["temperature"] = head.temperature
     head.save(out_dir / "harm.npz")
     report["harm"] = rep
     (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -109,8 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=HEADS_DIR, help="where to write the heads")
+    parser.add_argument(
+        "--heads", choices=("all", "refusal", "harm"), default="all", help="which heads to fit"
+    )
     args = parser.parse_args(argv)
-    report = train(args.out)
+    report = train(args.out, args.heads)
     for name in ("refusal", "harm"):
         rep = report[name]
         assert isinstance(rep, dict)
