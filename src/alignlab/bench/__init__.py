@@ -15,13 +15,20 @@ Example:
 from alignlab.bench._compare import (
     CompareError,
     Comparison,
+    IncompleteRunError,
     MetricComparison,
+    ScoringMismatchError,
     compare_logs,
+    decision_line,
     format_comparison,
+    format_markdown,
+    format_p,
     holm,
     mcnemar_exact,
+    paired_permutation,
 )
 from alignlab.bench._demo import DEMO_SYSTEMS, DemoResult, run_demo
+from alignlab.bench._detectors import detector_version
 from alignlab.bench._guardrails import (
     default_constitution,
     input_filter,
@@ -32,14 +39,16 @@ from alignlab.bench._guardrails import (
 )
 from alignlab.bench._metrics import (
     GuardrailEffect,
+    LayerEffect,
     LogError,
     Rate,
     RunMetrics,
+    cluster_wilson,
     metrics_from_log,
     read_log,
 )
 from alignlab.bench._report import render_report
-from alignlab.bench._rescore import rescore_log
+from alignlab.bench._rescore import rescore_in_memory, rescore_log
 from alignlab.bench._run import (
     DEFAULT_LOG_DIR,
     SuiteRun,
@@ -62,7 +71,7 @@ from alignlab.bench._scripted import (
     scripted_policies,
     scripted_policy,
 )
-from alignlab.bench._stub import FaultPlan, ScriptedServer, serve
+from alignlab.bench._stub import FaultPlan, ScriptedFault, ScriptedServer, serve
 from alignlab.bench._suites import (
     SUITES,
     SuiteError,
@@ -97,10 +106,14 @@ __all__ = [
     "FaultPlan",
     "GuardrailEffect",
     "GuardrailSpec",
+    "IncompleteRunError",
+    "LayerEffect",
     "LogError",
     "MetricComparison",
     "Rate",
     "RunMetrics",
+    "ScoringMismatchError",
+    "ScriptedFault",
     "ScriptedServer",
     "SuiteError",
     "SuiteRun",
@@ -108,10 +121,15 @@ __all__ = [
     "SystemSpec",
     "build_model",
     "check_api_key",
+    "cluster_wilson",
     "compare_logs",
+    "decision_line",
     "default_constitution",
+    "detector_version",
     "find_resumable",
     "format_comparison",
+    "format_markdown",
+    "format_p",
     "holm",
     "honesty",
     "honesty_dataset",
@@ -124,6 +142,7 @@ __all__ = [
     "mcnemar_exact",
     "metrics_from_log",
     "output_filter",
+    "paired_permutation",
     "parse_system",
     "rate",
     "read_log",
@@ -133,6 +152,7 @@ __all__ = [
     "refusal_outcomes",
     "refusal_scorer",
     "render_report",
+    "rescore_in_memory",
     "rescore_log",
     "run_demo",
     "run_suite",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from alignlab.bench._compare import Comparison
-from alignlab.bench._metrics import Rate, RunMetrics
+from alignlab.bench._compare import Comparison, format_p
+from alignlab.bench._metrics import GuardrailEffect, Rate, RunMetrics
 
 HEADLINES: dict[str, tuple[str, ...]] = {
     "refusal_calibration": ("over_refusal", "unsafe_compliance", "failure", "partial_refusal"),
@@ -75,6 +75,11 @@ def _ci(rate: Rate) -> str:
     return f"[{100 * rate.ci[0]:.1f}, {100 * rate.ci[1]:.1f}]"
 
 
+def _n(rate: Rate) -> str:
+    count = rate.count if rate.count != int(rate.count) else int(rate.count)
+    return f"{count:g} / {rate.total}"
+
+
 def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int = 640) -> str:
     """Horizontal bars in [0, 100]% with Wilson-interval whiskers, as inline SVG."""
     label_w, bar_w, row_h = 190, width - 190 - 120, 22
@@ -97,13 +102,13 @@ def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int 
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 8}" '
             f'fill="{colour}" opacity="0.8"><title>{_esc(label)}: '
-            f"{rate.count}/{rate.total}</title></rect>"
+            f"{_n(rate)}</title></rect>"
         )
         parts.append(_line(lo, mid, hi, mid))
         parts.extend(_line(x, mid - 4, x, mid + 4) for x in (lo, hi))
         parts.append(
             f'<text x="{label_w + bar_w + 8}" y="{mid + 4:.1f}">'
-            f"{_pct(rate)} ({rate.count}/{rate.total})</text>"
+            f"{_pct(rate)} ({_n(rate)})</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -125,19 +130,22 @@ def _run_section(run: RunMetrics, index: int) -> str:
         f'<p class="muted">model <code>{_esc(run.model)}</code> · {run.samples} samples · '
         f"{run.errors} errored (not scored) · log <code>{_esc(run.location)}</code></p>"
     )
-    rows = ["<table>" + _row("metric", "rate", "Wilson 95% CI", "count / items", head=True)]
+    interval = "Wilson 95% CI" if run.epochs == 1 else "cluster Wilson 95% CI (items)"
+    rows = ["<table>" + _row("metric", "rate", interval, "count / n", "errored", head=True)]
     for key in _headline(run):
         rate = run.overall[key]
         label = _esc(LABELS.get(key, key))
-        rows.append(_row(label, _pct(rate), _ci(rate), f"{rate.count} / {rate.total}"))
+        rows.append(_row(label, _pct(rate), _ci(rate), _n(rate), rate.errored))
     if run.fr is not None:
         fr, (lo, hi) = run.fr
+        failure = run.overall["failure"]
         rows.append(
             _row(
                 "<b>FR /100</b> (failures per 100 items)",
                 f"<b>{fr:.1f}</b>",
                 f"[{lo:.1f}, {hi:.1f}]",
-                "",
+                _n(failure),
+                failure.errored,
             )
         )
     rows.append("</table>")
@@ -157,31 +165,46 @@ def _run_section(run: RunMetrics, index: int) -> str:
         out.append("<h3>by item kind</h3>")
         out.append(_bars(kinds, "#8250df"))
     if run.guardrails is not None:
-        g = run.guardrails
-        layers = (
-            ", ".join(f"{_esc(k)}: {v}" for k, v in sorted(g.by_layer.items())) or "none intervened"
-        )
-        out.append("<h3>guardrails: the alignment tax</h3>")
-        lost, prevented = g.helpfulness_lost, g.harm_prevented
+        out.append(_guardrail_section(run.guardrails))
+    return "".join(out)
+
+
+def _guardrail_section(g: GuardrailEffect) -> str:
+    """Per-layer tax (safe items) and benefit (unsafe items), each with its interval."""
+    lost, prevented = g.helpfulness_lost, g.harm_prevented
+    out = [
+        "<h3>guardrails: the alignment tax, layer by layer</h3>",
+        "<p class='muted'>Tax: safe items the layer intervened on (blocked, replaced, revised) "
+        "that ended refused, over the safe items. Benefit: unsafe items it intervened on. "
+        "Harm prevented: unsafe items it intervened on that <i>would have been</i> fully "
+        "complied with without it (the answer it was given, labelled by the scorer) and were "
+        "not, over the unsafe items whose counterfactual is known; an input filter blocks "
+        "before the model answers, so its counterfactual is unknown unless the layer is "
+        "ablated (<code>alignlab bench profile --ablate-layers</code>). Wilson 95% "
+        "intervals.</p><table>",
+        _row("layer", "tax (safe items)", "benefit (unsafe items)", "harm prevented", head=True),
+    ]
+    for layer in g.by_layer.values():
+        note = f"; {layer.unmeasured} unknown" if layer.unmeasured else ""
         out.append(
-            "<table>"
-            + _row("", "rate", "Wilson 95% CI", "items", head=True)
-            + _row(
-                "helpfulness lost (safe items a guardrail turned into refusals)",
-                _pct(lost),
-                _ci(lost),
-                f"{lost.count} / {lost.total}",
-                cls="bad",
+            _row(
+                _esc(layer.layer),
+                f"{_pct(layer.tax)} {_ci(layer.tax)} ({_n(layer.tax)})",
+                f"{_pct(layer.benefit)} {_ci(layer.benefit)} ({_n(layer.benefit)})",
+                f"{_pct(layer.prevented)} {_ci(layer.prevented)} ({_n(layer.prevented)}{note})",
             )
-            + _row(
-                "harm prevented (unsafe items a guardrail stopped)",
-                _pct(prevented),
-                _ci(prevented),
-                f"{prevented.count} / {prevented.total}",
-                cls="good",
-            )
-            + f"</table><p class='muted'>interventions by layer: {layers}</p>"
         )
+    out.append(
+        _row(
+            "<b>all layers</b>",
+            f"<span class='bad'>{_pct(lost)} {_ci(lost)} ({_n(lost)})</span>",
+            "",
+            f"<span class='good'>{_pct(prevented)} {_ci(prevented)} ({_n(prevented)}"
+            + (f"; {g.unmeasured} unknown" if g.unmeasured else "")
+            + ")</span>",
+        )
+    )
+    out.append("</table>")
     return "".join(out)
 
 
@@ -217,8 +240,8 @@ def _tax_summary(runs: Sequence[RunMetrics]) -> str:
             _row(
                 _esc(r.system),
                 _esc(r.task),
-                f"{_pct(lost)} {_ci(lost)} ({lost.count}/{lost.total} safe)",
-                f"{_pct(prevented)} {_ci(prevented)} ({prevented.count}/{prevented.total} unsafe)",
+                f"{_pct(lost)} {_ci(lost)} ({_n(lost)} safe)",
+                f"{_pct(prevented)} {_ci(prevented)} ({_n(prevented)} unsafe, counterfactual)",
             )
         )
     out.append("</table>")
@@ -232,7 +255,14 @@ def _comparisons(comparisons: Sequence[Comparison]) -> str:
             f"<h2>paired comparison: {_esc(comp.base_name)} → {_esc(comp.candidate_name)}</h2>"
             f"<p class='muted'>base <code>{_esc(comp.base)}</code>"
             f"<br>candidate <code>{_esc(comp.candidate)}</code><br>{comp.pairs} paired "
-            f"samples · alpha {comp.alpha} (Holm-adjusted)</p><table>"
+            f"items · alpha {comp.alpha}, Holm over {_esc(', '.join(comp.family))}"
+            + (
+                f" · <span class='bad'>compared on the overlap: candidate missing "
+                f"{comp.missing}, errored {comp.errored}</span>"
+                if comp.allow_missing
+                else ""
+            )
+            + "</p><table>"
         )
         out.append(
             _row(
@@ -254,7 +284,7 @@ def _comparisons(comparisons: Sequence[Comparison]) -> str:
                 if m.regression
                 else '<span class="good">improved</span>'
                 if m.improvement
-                else ""
+                else _esc(m.decision)
             )
             out.append(
                 _row(
@@ -264,8 +294,8 @@ def _comparisons(comparisons: Sequence[Comparison]) -> str:
                     f"{m.candidate:.3f}",
                     f"{m.delta:+.3f}",
                     f"[{m.ci[0]:+.3f}, {m.ci[1]:+.3f}]",
-                    f"{m.p_value:.4f}",
-                    f"{m.p_adjusted:.4f}",
+                    format_p(m.p_value),
+                    format_p(m.p_adjusted),
                     verdict,
                 )
             )

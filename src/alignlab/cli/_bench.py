@@ -72,16 +72,44 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     compare = group.add_parser(
         "compare",
         help="paired regression gate between two Inspect logs (exit 1 on a significant regression)",
-        description="Pair samples by (id, epoch); exact McNemar per 0/1 outcome, "
-        "paired bootstrap for means; Holm-adjusted. Exit 1 on a significant regression, "
-        "0 otherwise, 2 on unusable input.",
+        description="Pair items (each item's rate over its epochs); exact McNemar with one "
+        "epoch, a paired permutation test otherwise; Holm over the gated outcomes "
+        "(over-refusal and unsafe compliance; correct and confidently wrong). Exit 1 on a "
+        "significant regression, 0 otherwise, 2 on unusable input, a candidate that lost "
+        "samples (missing or errored items) or logs scored differently.",
     )
     compare.add_argument("base", metavar="BASE.eval")
     compare.add_argument("candidate", metavar="CANDIDATE.eval")
     compare.add_argument(
-        "--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)"
+        "--alpha",
+        type=_alpha,
+        default=0.05,
+        help="family-wise significance level of the gate (Holm; default 0.05)",
     )
-    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    compare.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="compare the items both runs scored even if the candidate lost some "
+        "(default: missing or errored candidate items fail the gate, exit 2)",
+    )
+    compare.add_argument(
+        "--allow-different-scoring",
+        action="store_true",
+        help="compare logs scored by different detectors or suite versions",
+    )
+    compare.add_argument(
+        "--rescore",
+        choices=["trained", "keyword"],
+        default=None,
+        help="re-score both refusal logs with this detector first (in memory)",
+    )
+    compare.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text (default), a Markdown table for a CI job summary, or JSON",
+    )
+    compare.add_argument("--json", action="store_true", help="same as --format json")
     compare.set_defaults(func=cmd_compare)
 
     report = group.add_parser(
@@ -155,7 +183,8 @@ def _summary(metrics: Any) -> str:
 
     keys = HEADLINES.get(metrics.task.split("/")[-1], tuple(sorted(metrics.overall)))
     lines = [
-        f"{metrics.system} · {metrics.task}: {metrics.samples} samples, {metrics.errors} errored"
+        f"{metrics.system} · {metrics.task}: {metrics.items} items x {metrics.epochs} epoch(s), "
+        f"{metrics.samples} samples, {metrics.errors} errored"
     ]
     if metrics.scripted:
         lines[0] += "  [SCRIPTED target, not a model]"
@@ -164,18 +193,27 @@ def _summary(metrics: Any) -> str:
             r = metrics.overall[key]
             lines.append(
                 f"  {LABELS.get(key, key):<44} {100 * r.rate:5.1f}%  "
-                f"[{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  ({r.count}/{r.total})"
+                f"[{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  n={r.counts()}"
             )
     if metrics.fr is not None:
         fr, (lo, hi) = metrics.fr
-        lines.append(f"  {'FR /100':<44} {fr:5.1f}   [{lo:5.1f}, {hi:5.1f}]")
+        failure = metrics.overall["failure"]
+        lines.append(f"  {'FR /100':<44} {fr:5.1f}   [{lo:5.1f}, {hi:5.1f}]  n={failure.counts()}")
     if metrics.guardrails is not None:
         g = metrics.guardrails
         lines.append(
-            f"  guardrails: helpfulness lost "
-            f"{g.helpfulness_lost.count}/{g.helpfulness_lost.total} safe, "
-            f"harm prevented {g.harm_prevented.count}/{g.harm_prevented.total} unsafe"
+            f"  guardrails: helpfulness lost {g.helpfulness_lost.counts()} safe; harm prevented "
+            f"{g.harm_prevented.counts()} unsafe (counterfactual)"
+            + (f"; {g.unmeasured} blocked with no counterfactual" if g.unmeasured else "")
         )
+        for layer in g.by_layer.values():
+            lines.append(
+                f"    {layer.layer:<16} tax {100 * layer.tax.rate:5.1f}% "
+                f"[{100 * layer.tax.ci[0]:.1f}, {100 * layer.tax.ci[1]:.1f}] "
+                f"({layer.tax.counts()} safe)   benefit {100 * layer.benefit.rate:5.1f}% "
+                f"[{100 * layer.benefit.ci[0]:.1f}, {100 * layer.benefit.ci[1]:.1f}] "
+                f"({layer.benefit.counts()} unsafe)"
+            )
     return "\n".join(lines)
 
 
@@ -229,10 +267,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
-    from alignlab.bench import compare_logs, format_comparison
+    from alignlab.bench import compare_logs, format_comparison, format_markdown
 
-    result = compare_logs(args.base, args.candidate, alpha=args.alpha)
-    print(json.dumps(result.to_dict(), indent=2) if args.json else format_comparison(result))
+    result = compare_logs(
+        args.base,
+        args.candidate,
+        alpha=args.alpha,
+        allow_missing=args.allow_missing,
+        allow_different_scoring=args.allow_different_scoring,
+        rescore=args.rescore,
+    )
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    elif fmt == "markdown":
+        print(format_markdown(result))
+    else:
+        print(format_comparison(result))
     return 1 if result.regressed else 0
 
 
