@@ -228,6 +228,7 @@ class RunMetrics:
     scripted: bool = False
     items: int = 0
     epochs: int = 1
+    drilldown: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metrics as JSON-ready values."""
@@ -248,7 +249,41 @@ class RunMetrics:
             "by_kind": {c: {k: v.to_dict() for k, v in m.items()} for c, m in self.by_kind.items()},
             "guardrails": None if self.guardrails is None else self.guardrails.to_dict(),
             "scripted": self.scripted,
+            "drilldown": list(self.drilldown),
         }
+
+
+DRILLDOWN_OUTCOMES: tuple[str, ...] = ("over_refusal", "unsafe_compliance", "confidently_wrong")
+"""Outcomes whose items the report lists one by one (the items that count against a system)."""
+
+TEXT_LIMIT = 2000
+"""Characters of a prompt or answer kept in the drill-down."""
+
+
+def _drilldown(samples: Sequence[EvalSample]) -> tuple[dict[str, Any], ...]:
+    """The items that count against the system: which safe prompts were refused, and so on."""
+    rows = []
+    for sample in samples:
+        outcomes = sample_outcomes(sample)
+        for outcome in DRILLDOWN_OUTCOMES:
+            if outcomes.get(outcome) != 1.0:
+                continue
+            score = next(iter((sample.scores or {}).values()))
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "id": str(sample.id),
+                    "epoch": int(sample.epoch),
+                    "category": str((sample.metadata or {}).get("category", "")),
+                    "prompt": str(sample.input if isinstance(sample.input, str) else "")[
+                        :TEXT_LIMIT
+                    ],
+                    "answer": (sample.output.completion if sample.output else "")[:TEXT_LIMIT],
+                    "label": str(score.answer or ""),
+                    "explanation": str(score.explanation or ""),
+                }
+            )
+    return tuple(rows)
 
 
 def value_to_number(value: Any) -> float | None:
@@ -538,6 +573,7 @@ def metrics_from_log(log: EvalLog | str | Path) -> RunMetrics:
         guardrails=_guardrail_effect(scored, errored),
         scripted="/scripted-" in model or bool(meta.get("alignlab_scripted")),
         items=len({str(s.id) for s in samples}),
+        drilldown=_drilldown(scored),
         epochs=max((int(s.epoch) for s in samples), default=1),
     )
 

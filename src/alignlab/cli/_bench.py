@@ -138,6 +138,64 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     rescore.add_argument("--out", metavar="OUT.eval", help="where to write the re-scored log")
     rescore.set_defaults(func=cmd_rescore)
 
+    profile = group.add_parser(
+        "profile",
+        help="several systems side by side: every axis, ranking with ties, the trade-off plot",
+        description="Run every suite on every system (or reuse their logs with --logs) and "
+        "show each axis with its interval and n, a ranking where systems no paired test "
+        "separates share a rank, and the over-refusal vs refusal-of-unsafe trade-off.",
+    )
+    profile.add_argument("systems", nargs="+", metavar="SYSTEM.toml")
+    profile.add_argument(
+        "--suite",
+        action="append",
+        choices=["refusal_calibration", "honesty", "xstest"],
+        help="suite to run; repeat for several (default: refusal_calibration and honesty)",
+    )
+    profile.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for xstest")
+    profile.add_argument(
+        "--logs", metavar="DIR", help="reuse the newest log of each system and suite in DIR"
+    )
+    profile.add_argument(
+        "--log-dir", default="alignlab-logs", metavar="D", help="where new logs go"
+    )
+    profile.add_argument("--limit", type=_positive_int, metavar="N", help="first N items only")
+    profile.add_argument(
+        "--max-connections", type=_positive_int, default=10, metavar="C", help="default 10"
+    )
+    profile.add_argument(
+        "--ablate-layers",
+        action="store_true",
+        help="also run each guarded system with its layers added one at a time",
+    )
+    profile.add_argument("--alpha", type=_alpha, default=0.05, help="ranking tests' level")
+    profile.add_argument("--html", metavar="OUT.html", help="write the profile page")
+    profile.add_argument("--json", action="store_true", help="print the profile as JSON")
+    profile.set_defaults(func=cmd_profile)
+
+    score = group.add_parser(
+        "score",
+        help="turn recorded answers (CSV/JSONL) into an Inspect log of a suite",
+        description="Match each row to a suite item by id, else by prompt text, replay its "
+        "answer and score it; unmatched rows and unanswered items are counted, never "
+        "dropped (unanswered items are errored samples).",
+    )
+    score.add_argument("answers", metavar="ANSWERS.csv|.jsonl")
+    score.add_argument(
+        "--suite", required=True, choices=["refusal_calibration", "honesty", "xstest"]
+    )
+    score.add_argument("--name", required=True, help="the system name the log records")
+    score.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for xstest")
+    score.add_argument("--id-column", default="id", help="column of item ids (default id)")
+    score.add_argument("--prompt-column", default="prompt", help="default prompt")
+    score.add_argument("--response-column", default="response", help="default response")
+    score.add_argument(
+        "--detector", choices=["trained", "keyword"], default=None, help="refusal detector"
+    )
+    score.add_argument("--log-dir", default="alignlab-logs", metavar="D")
+    score.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    score.set_defaults(func=cmd_score)
+
     demo = group.add_parser(
         "demo", help="the whole workflow offline against built-in SCRIPTED targets"
     )
@@ -362,4 +420,151 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"compare: {result.out / 'compare.txt'}")
     print(f"report:  {result.report}")
     print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _system_logs(folder: str, name: str, suites: tuple[str, ...]) -> list[Any]:
+    """The newest log per suite in `folder` (recursively) written for system `name`.
+
+    Suites outside `suites` are skipped, except red-team logs, which the profile reads
+    where they are present.
+    """
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    if not Path(folder).is_dir():
+        raise AlignlabError(f"{folder}: no such directory of logs")
+    newest: dict[str, Any] = {}
+    for info in list_eval_logs(folder):  # newest first
+        try:
+            header = read_eval_log(info, header_only=True)
+        except Exception:  # a foreign or half-written file: not ours
+            continue
+        meta = header.eval.metadata or {}
+        system = meta.get("alignlab_system") or {}
+        if system.get("name") != name:
+            continue
+        suite = str(meta.get("alignlab_suite") or header.eval.task.split("/")[-1])
+        if suite in suites or "redteam" in suite:
+            location = info.name
+            for prefix in ("file://", "file:"):
+                location = location.removeprefix(prefix)
+            newest.setdefault(suite, location)
+    return [newest[k] for k in sorted(newest)]
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Profile several systems side by side."""
+    from alignlab.bench import SUITES, load_system, run_suite, run_system
+    from alignlab.bench._profile import ablation_effects, ablation_specs, profile_logs
+    from alignlab.bench._report import AXIS_LABELS, render_profile
+
+    specs = [load_system(path) for path in args.systems]
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise AlignlabError("two system files have the same name; names tell systems apart")
+    suites = tuple(dict.fromkeys(args.suite or SUITES))
+    if args.xstest and "xstest" not in suites:
+        suites = (*suites, "xstest")
+    logs: dict[str, list[Any]] = {}
+    for spec in specs:
+        if args.logs:
+            found = _system_logs(args.logs, spec.name, suites)
+            if not found:
+                raise AlignlabError(f"{args.logs}: no log of system {spec.name!r}")
+            logs[spec.name] = found
+        else:
+            runs = run_system(
+                spec,
+                suites,
+                log_dir=args.log_dir,
+                limit=args.limit,
+                max_connections=args.max_connections,
+                display="none",
+                xstest_path=args.xstest,
+            )
+            redteam = _system_logs(args.log_dir, spec.name, ())  # where one was run
+            logs[spec.name] = [run.log for run in runs] + redteam
+    profile = profile_logs(logs, alpha=args.alpha)
+    if args.ablate_layers:
+        for spec in specs:
+            if not spec.guardrails:
+                continue
+            chain = []
+            for label, variant in ablation_specs(spec):
+                run = run_suite(
+                    variant,
+                    "refusal_calibration",
+                    log_dir=str(Path(args.log_dir) / "ablation"),
+                    limit=args.limit,
+                    max_connections=args.max_connections,
+                    display="none",
+                )
+                chain.append((label, run.log))
+            profile.ablations[spec.name] = ablation_effects(chain, alpha=args.alpha)
+    if args.json:
+        print(json.dumps(profile.to_dict(), indent=2))
+    else:
+        axes = list(dict.fromkeys(a for s in profile.systems for a in profile.axes[s]))
+        width = max(len(n) for n in profile.systems)
+        for axis in axes:
+            print(AXIS_LABELS.get(axis, axis))
+            for system in profile.systems:
+                rate = profile.axes[system].get(axis)
+                if rate is not None:
+                    print(
+                        f"  {system:<{width}}  {100 * rate.rate:5.1f}%  "
+                        f"[{100 * rate.ci[0]:5.1f}, {100 * rate.ci[1]:5.1f}]  n={rate.counts()}"
+                    )
+        for ranking in profile.rankings:
+            order = sorted(ranking.ranks, key=lambda s: (ranking.ranks[s], s))
+            print(
+                f"ranking on {ranking.suite} ({ranking.outcome}, {ranking.direction} is better; "
+                "ties share a rank): " + ", ".join(f"{ranking.ranks[s]}. {s}" for s in order)
+            )
+        for system, steps in profile.ablations.items():
+            for label, comparison in steps:
+                by = {m.name: m for m in comparison.metrics}
+                over, unsafe = by.get("over_refusal"), by.get("unsafe_compliance")
+                print(
+                    f"{system} {label}: helpfulness lost "
+                    f"{100 * over.delta if over else 0:+.1f} pts, harm prevented "
+                    f"{-100 * unsafe.delta if unsafe else 0:+.1f} pts"
+                )
+    if args.html:
+        out = Path(args.html)
+        try:
+            out.write_text(render_profile(profile), encoding="utf-8")
+        except OSError as exc:
+            raise AlignlabError(f"cannot write {out} ({exc.strerror})") from None
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score recorded answers as an Inspect log; say what matched and what did not."""
+    from alignlab.bench import metrics_from_log
+    from alignlab.bench._recorded import score_answers
+
+    result = score_answers(
+        args.answers,
+        args.suite,
+        args.name,
+        xstest_path=args.xstest,
+        id_column=args.id_column,
+        prompt_column=args.prompt_column,
+        response_column=args.response_column,
+        log_dir=args.log_dir,
+        detector=args.detector,
+    )
+    metrics = metrics_from_log(result.log)
+    if args.json:
+        print(json.dumps(metrics.to_dict(), indent=2))
+    else:
+        print(_summary(metrics))
+    print(
+        f"{result.rows} rows: {result.matched} items answered, {result.unmatched_rows} rows "
+        f"matched no item, {result.duplicate_rows} duplicate rows; {result.unanswered} items "
+        f"without an answer (errored samples); log {result.log.location}",
+        file=sys.stderr,
+    )
     return 0
