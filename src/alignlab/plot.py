@@ -24,7 +24,7 @@ def plot_result(data: dict[str, Any], path: str | Path) -> Path:
 
     The current setting is marked and the true-reward peak annotated.
 
-    Example:
+    Examples:
         >>> import alignlab, tempfile, os
         >>> result = alignlab.run("goodhart", pressure=0.5)  # doctest: +SKIP
         >>> plot_result(result.to_dict(), "goodhart.png")  # doctest: +SKIP

@@ -185,7 +185,7 @@ class Comparison:
 def mcnemar_exact(base_only: int, candidate_only: int) -> float:
     """Exact two-sided McNemar p-value from the two discordant counts.
 
-    Example:
+    Examples:
         >>> round(mcnemar_exact(0, 10), 4)
         0.002
         >>> mcnemar_exact(0, 0)
@@ -229,7 +229,7 @@ def paired_permutation(diffs: np.ndarray, rng: np.random.Generator) -> float:
 def holm(p_values: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values, in the input order (never rounded).
 
-    Example:
+    Examples:
         >>> holm([0.01, 0.04, 0.03])
         [0.03, 0.06, 0.06]
     """

@@ -104,7 +104,7 @@ def check_experiment(id: str, *, n_random: int = 4, seed: int = 12345) -> int:
     Raises:
         ExperimentCheckError: listing every problem found.
 
-    Example:
+    Examples:
         >>> import alignlab
         >>> alignlab.check_experiment("goodhart") > 0  # doctest: +SKIP
         True

@@ -14,7 +14,7 @@ def wilson_interval(
 
     Unlike the normal (Wald) interval it stays honest at 0/N and N/N.
 
-    Example:
+    Examples:
         >>> lo, hi = wilson_interval(0, 50)
         >>> lo == 0.0 and 0.05 < hi < 0.08
         True
@@ -36,7 +36,7 @@ def fr_per_100(
 ) -> tuple[float, tuple[float, float]]:
     """Return FR /100 (failures per 100 outputs) and its Wilson interval, both in [0, 100].
 
-    Example:
+    Examples:
         >>> fr, (lo, hi) = fr_per_100(7, 200)
         >>> fr
         3.5

@@ -179,7 +179,7 @@ def checkpoint(pressure: float) -> int:
 def training_steps(pressure: float) -> int:
     """Return the gradient steps at slider position `pressure` (0 to `MAX_STEPS`).
 
-    Example:
+    Examples:
         >>> training_steps(0.0), training_steps(1.0)
         (0, 63)
     """
@@ -192,7 +192,7 @@ def random_share(fidelity: float) -> float:
     The slider is quantised to `FIDELITY_STEP` and squared, so that its low end resolves
     the small shares where generalisation changes.
 
-    Example:
+    Examples:
         >>> random_share(0.0), random_share(0.2), random_share(1.0)
         (0.0, 0.04, 1.0)
     """
@@ -637,7 +637,7 @@ def fr_threshold_share(
     pressure, oversight and seed, running the experiment at each point; None if FR never
     drops below `limit`.
 
-    Example:
+    Examples:
         >>> share = fr_threshold_share(seed=0)  # doctest: +SKIP
         >>> 0.0 < share < 0.2  # doctest: +SKIP
         True

@@ -112,7 +112,7 @@ def inverse_temperature(pressure: float | np.ndarray, world: str) -> np.ndarray:
     Log-spaced over three decades from 0 (a random walk) to `BETA_MAX_PER_UNIT` per
     unit of the world's reward (an all but deterministic optimiser).
 
-    Example:
+    Examples:
         >>> [float(inverse_temperature(p, "boat-race")) for p in (0.0, 1.0)]
         [0.0, 20.0]
     """
@@ -126,7 +126,7 @@ def boltzmann(q: np.ndarray, beta: float | np.ndarray) -> np.ndarray:
     `beta` broadcasts against `q` without its action axis; relative weights are floored
     at `exp(-LOGIT_FLOOR)`.
 
-    Example:
+    Examples:
         >>> boltzmann(np.array([0.0, 0.0, 1.0, 1.0]), 0.0).tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
@@ -164,7 +164,7 @@ def value_iteration(
         next_tile: Tile reached by each (tile, action).
         terminal: Per (tile, action), whether the step ends the episode.
 
-    Example:
+    Examples:
         >>> q = value_iteration(np.array([[0.0, 1.0]]), np.array([[0, 0]]))
         >>> float(q[0, 0, 1]), float(q[-1, 0, 1])
         (100.0, 1.0)
@@ -234,7 +234,7 @@ def reference_behaviours(world: str) -> tuple[Behaviour, ...]:
     inspector): walking to the transformer and staying, and the 18-tile watering round.
     Boat race: stepping back and forth over the first arrow, and clockwise laps.
 
-    Example:
+    Examples:
         >>> [(b.observed, b.hidden) for b in reference_behaviours("boat-race")]
         [(50.0, 0.0), (50.0, 100.0)]
     """
@@ -354,7 +354,7 @@ def hack_pays(world: str, fidelity: float, oversight: float) -> bool:
     where tampering from the start does not, since the garden's future then counts for
     little.
 
-    Example:
+    Examples:
         >>> hack_pays("absent-supervisor", 0.0, 0.5), hack_pays("absent-supervisor", 0.5, 0.5)
         (True, False)
     """

@@ -150,7 +150,7 @@ def create_app(
             Other surfaces are computed when first asked for: warming them all would take
             minutes of CPU and slow the exact results the page asks for meanwhile.
 
-    Example:
+    Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'

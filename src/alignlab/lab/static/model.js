@@ -286,6 +286,83 @@ export function surfaceUrl(state) {
   return `api/surface/${encodeURIComponent(state.experiment)}?${params.toString()}`;
 }
 
+// ---------------------------------------------------------------- display
+
+/** What the views draw, from an exact result (`stale`: it is for other settings). */
+export function displayFromExact(result, sliders, stale) {
+  const byStage = Object.fromEntries(result.loop.map((s) => [s.stage, s]));
+  const loop = STAGES.map((s) => (byStage[s] ? byStage[s].value : 0));
+  return {
+    source: stale ? "stale" : "exact",
+    stale,
+    sliders: stale ? { ...sliders } : result.params,
+    proxy: result.proxy,
+    true: result.true,
+    fr: result.fr,
+    frLo: result.fr_ci[0],
+    frHi: result.fr_ci[1],
+    loop,
+    labels: STAGES.map((s) => (byStage[s] ? byStage[s].label : s)),
+    details: STAGES.map((s) => (byStage[s] ? byStage[s].detail : "")),
+    curve: result.curve,
+    peak: result.peak,
+    explanation: result.explanation,
+  };
+}
+
+/** What the views draw while dragging: the surface interpolated at the sliders. */
+export function displayFromSurface(surface, sliders, lastExact) {
+  const sample = surface.sample(sliders.fidelity, sliders.oversight, sliders.pressure);
+  const curve = surface.curve(sliders.fidelity, sliders.oversight);
+  const last = lastExact ? displayFromExact(lastExact, sliders, true) : null;
+  return {
+    source: "surface",
+    stale: true,
+    sliders: { ...sliders },
+    proxy: sample.proxy,
+    true: sample.true,
+    fr: sample.fr,
+    frLo: sample.frLo,
+    frHi: sample.frHi,
+    loop: Array.from(sample.loop),
+    labels: last ? last.labels : STAGES,
+    details: last ? last.details : null,
+    curve,
+    peak: peakOf(curve),
+    explanation: last ? last.explanation : "",
+  };
+}
+
+function curveRange(curve) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const key of ["proxy", "true"]) {
+    for (const v of curve[key]) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * The display for a state: the exact result when it is for these settings, else the
+ * surface interpolated while dragging, else the last exact result marked stale.
+ * `exactIsCurrent` says whether `exact` was computed for `state`.
+ */
+export function display(state, exact, exactIsCurrent, surface) {
+  let d = null;
+  if (exact && exactIsCurrent) d = displayFromExact(exact, state.sliders, false);
+  else if (surface) d = displayFromSurface(surface, state.sliders, exact);
+  else if (exact) d = displayFromExact(exact, state.sliders, true);
+  if (!d) return null;
+  // The reward axis follows the curve shown, rounded to whole tick steps: dragging
+  // pressure never moves it, and fidelity or oversight move it only in clear steps.
+  const [lo, hi] = curveRange(d.curve);
+  d.rewardRange = niceRange(Math.min(lo, d.proxy, d.true), Math.max(hi, d.proxy, d.true));
+  return d;
+}
+
 // ---------------------------------------------------------------- requests
 
 /**
