@@ -194,4 +194,3 @@ def test_batcher_hands_errors_to_every_waiter() -> None:
         assert all(isinstance(r, RuntimeError) for r in results)
 
     asyncio.run(main())
-

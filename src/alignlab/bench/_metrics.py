@@ -229,6 +229,16 @@ class RunMetrics:
     items: int = 0
     epochs: int = 1
     drilldown: tuple[dict[str, Any], ...] = ()
+    created: str = ""
+
+    @property
+    def label(self) -> str:
+        """`system` and, so two runs of one system are told apart, when it ran."""
+        return (
+            f"{self.system} ({self.created[:16].replace('T', ' ')})"
+            if self.created
+            else self.system
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the metrics as JSON-ready values."""
@@ -250,6 +260,7 @@ class RunMetrics:
             "guardrails": None if self.guardrails is None else self.guardrails.to_dict(),
             "scripted": self.scripted,
             "drilldown": list(self.drilldown),
+            "created": self.created,
         }
 
 
@@ -574,6 +585,7 @@ def metrics_from_log(log: EvalLog | str | Path) -> RunMetrics:
         scripted="/scripted-" in model or bool(meta.get("alignlab_scripted")),
         items=len({str(s.id) for s in samples}),
         drilldown=_drilldown(scored),
+        created=str(log.eval.created or ""),
         epochs=max((int(s.epoch) for s in samples), default=1),
     )
 

@@ -123,7 +123,7 @@ def _headline(run: RunMetrics) -> tuple[str, ...]:
 
 
 def _run_section(run: RunMetrics, index: int) -> str:
-    out = [f'<h2 id="run-{index}">{_esc(run.system)} · {_esc(run.task)}</h2>']
+    out = [f'<h2 id="run-{index}">{_esc(run.label)} · {_esc(run.task)}</h2>']
     if run.scripted:
         out.append(
             '<p><span class="tag">scripted target</span> '
@@ -256,7 +256,12 @@ def _side_by_side(runs: Sequence[RunMetrics]) -> str:
             continue
         out.append(f"<h2>{_esc(task)}: systems side by side</h2>")
         for key in _headline(same[0]):
-            rows = [(r.system, r.overall[key]) for r in same if key in r.overall]
+            names = [r.system for r in same]
+            rows = [
+                (r.label if names.count(r.system) > 1 else r.system, r.overall[key])
+                for r in same
+                if key in r.overall
+            ]
             out.append(f"<h3>{_esc(LABELS.get(key, key))}</h3>")
             out.append(_bars(rows, _COLOURS[_headline(same[0]).index(key) % len(_COLOURS)]))
     return "".join(out)
@@ -358,13 +363,14 @@ def render_report(
     body.append(
         "<p class='muted'>Rates are over the items each outcome applies to (over-refusal "
         "over safe items, unsafe compliance over unsafe items) with Wilson 95% intervals, "
-        "which stay honest at 0/N and N/N. Errored samples are not scored and are listed "
-        "per run.</p>"
+        "which stay honest at 0/N and N/N (cluster Wilson over items when items have "
+        "several epochs). Errored samples are not scored; every rate shows its n and the "
+        "errored samples it would have covered.</p>"
     )
     body.append(
         "<ul>"
         + "".join(
-            f'<li><a href="#run-{i}">{_esc(r.system)} · {_esc(r.task)}</a></li>'
+            f'<li><a href="#run-{i}">{_esc(r.label)} · {_esc(r.task)}</a></li>'
             for i, r in enumerate(runs)
         )
         + "</ul>"

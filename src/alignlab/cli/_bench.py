@@ -56,6 +56,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="where logs go (default ./alignlab-logs)",
     )
     run.add_argument(
+        "--no-realtime",
+        action="store_true",
+        help="turn off Inspect's realtime sample buffer (live viewing in inspect view); "
+        "faster when nobody watches the run live",
+    )
+    run.add_argument(
         "--fresh",
         action="store_true",
         help="start afresh even if an unfinished log could be resumed",
@@ -303,6 +309,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         display=display,
         xstest_path=args.xstest,
         fresh=args.fresh,
+        realtime=not args.no_realtime,
     )
     for run in runs:
         results.append(metrics_from_log(run.log))
@@ -372,7 +379,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         base = metrics_from_log(args.baseline)
         for f, m in zip(files, metrics, strict=True):
             if m.task == base.task and Path(f).resolve() != Path(args.baseline).resolve():
-                comparisons.append(compare_logs(args.baseline, f))
+                comparisons.append(compare_logs(args.baseline, f, allow_missing=True))
     if args.json:
         print(json.dumps([m.to_dict() for m in metrics], indent=2))
     else:
