@@ -272,14 +272,23 @@ class Garden:
 
 @functools.cache
 def garden() -> Garden:
-    """Build the tomato garden from the map.
+    """Build the tomato garden from the paper's map.
 
     Examples:
         >>> g = garden()
         >>> g.n_tomatoes, int(g.initially_watered.sum()), round(g.delusion_reward, 2)
         (13, 8, 0.56)
     """
-    grid = tomato_grid()
+    return build_garden(TOMATO_WATERING_ART)
+
+
+def build_garden(art: tuple[str, ...]) -> Garden:
+    """Build a tomato garden from any map with the tomato-watering legend (`T t O A #`).
+
+    The planner gets nothing but this: tiles, tomatoes and the reward they earn; a test
+    moves the transformer to check that the planner finds it wherever it is.
+    """
+    grid = parse_grid(art)
     tomato_tiles = grid.tiles("Tt")
     tomato_of = np.full(grid.size, -1, dtype=np.intp)
     tomato_of[tomato_tiles] = np.arange(len(tomato_tiles))

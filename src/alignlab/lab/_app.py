@@ -3,7 +3,8 @@
 Routes:
     GET  /                     the page (static HTML, JS and CSS shipped in the package)
     GET  /api/experiments      every registered experiment's schema (`ExperimentSpec.to_dict`)
-    POST /api/run              one exact result, body {"experiment", "params", "options", "seed"}
+    POST /api/run              one exact result, body {"experiment", "params", "options", "seed"},
+                               optionally "seeds": K for a seed band (`seed_band` in the reply)
     GET  /api/surface/{id}     the experiment's response surface as float32 binary
                                (query: `seed` and the experiment's options)
 
@@ -32,24 +33,31 @@ from starlette.staticfiles import StaticFiles
 import alignlab
 from alignlab.core import (
     DEFAULT_SEED,
+    MAX_SEEDS,
     SLIDERS,
     AlignlabError,
     ExperimentSpec,
     OptionValue,
     ParameterError,
+    Result,
+    SeedBand,
     UnknownExperimentError,
+    run_seeds,
     validate_seed,
+    validate_seed_count,
 )
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
+    Runner,
     SurfaceCache,
     SurfaceGrid,
     default_cache_dir,
+    local_runner,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
-_RUN_KEYS = {"experiment", "params", "options", "seed"}
+_RUN_KEYS = {"experiment", "params", "options", "seed", "seeds"}
 
 
 def parse_run_request(
@@ -97,6 +105,18 @@ def parse_run_request(
     return spec, sliders, spec.schema.validate_options(options), validate_seed(seed_raw)
 
 
+def parse_seed_count(body: Mapping[str, object]) -> int:
+    """The `seeds` of a `POST /api/run` body: 1 (no seed band) unless given.
+
+    Raises:
+        ParameterError: unless it is a whole number in [1, `MAX_SEEDS`].
+    """
+    raw = body.get("seeds", 1)
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ParameterError(f"seeds must be a whole number in [1, {MAX_SEEDS}]; got {raw!r}")
+    return validate_seed_count(raw)
+
+
 def _check_option_type(spec: ExperimentSpec, name: object, value: object) -> None:
     option = spec.schema.option(str(name))
     if option.kind == "choice":
@@ -137,6 +157,7 @@ def create_app(
     grid: SurfaceGrid | None = None,
     warm: bool = False,
     budget_s: float = DEFAULT_BUDGET_S,
+    runner: Runner | None = None,
 ) -> Starlette:
     """Build the Lab app.
 
@@ -149,13 +170,15 @@ def create_app(
             in a background thread at start-up, so the first drag is already smooth.
             Other surfaces are computed when first asked for: warming them all would take
             minutes of CPU and slow the exact results the page asks for meanwhile.
+        runner: How surfaces' runs are computed: None serially, `local_runner()` on the
+            sweep engine (embedded Ray on this machine's cores).
 
     Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
     """
-    cache = SurfaceCache(cache_dir, grid, budget_s)
+    cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner)
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -173,9 +196,14 @@ def create_app(
             return _error(422, "the body is not valid JSON (or is nested too deeply)")
         try:
             spec, sliders, options, seed = parse_run_request(body)
+            seeds = parse_seed_count(body)
             started = time.perf_counter()
-            result = await run_in_threadpool(
+            result: Result | SeedBand = await run_in_threadpool(
                 functools.partial(spec.run, **sliders, seed=seed, options=options)
+                if seeds == 1
+                else functools.partial(
+                    run_seeds, spec.id, **sliders, seeds=seeds, seed=seed, options=options
+                )
             )
             data = result.to_dict()
             elapsed_ms = (time.perf_counter() - started) * 1000
@@ -241,5 +269,8 @@ def _warm_up(cache: SurfaceCache) -> None:
 
 
 def default_app() -> Starlette:
-    """The app `alignlab lab` serves: surfaces cached on disk, warmed at start-up."""
-    return create_app(cache_dir=default_cache_dir(), warm=True)
+    """The app `alignlab lab` serves: surfaces cached on disk and warmed at start-up.
+
+    Surfaces run on the sweep engine where that pays (see `local_runner`).
+    """
+    return create_app(cache_dir=default_cache_dir(), warm=True, runner=local_runner())

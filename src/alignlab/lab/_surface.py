@@ -26,6 +26,7 @@ Binary layout (little-endian), see `encode_surface`:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import struct
@@ -33,7 +34,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from alignlab._version import __version__
-from alignlab.core import LOOP_STAGES, ExperimentSpec, OptionValue
+from alignlab.core import LOOP_STAGES, ExperimentSpec, OptionValue, Result
 
 MAGIC = b"ALSF"
 FORMAT_VERSION = 1
@@ -124,11 +125,40 @@ class Surface:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+Runner = Callable[
+    [str, list[tuple[float, float, float, dict[str, OptionValue], int]]], list[Result]
+]
+"""Runs an experiment at a list of (pressure, fidelity, oversight, options, seed); results in
+order. `alignlab.sweep.map_runs` is one: the sweep engine, on this machine's cores."""
+
+ENGINE_MIN_CPUS = 4
+"""Cores from which `local_runner` uses the sweep engine: starting Ray costs seconds once per
+process, which a surface computed on 4+ cores wins back; on 2 it would not."""
+
+
+def local_runner() -> Runner | None:
+    """The sweep engine's `map_runs` when Ray is installed and the machine has enough cores.
+
+    `ALIGNLAB_LAB_ENGINE=ray` or `=serial` forces the choice. None means serial runs here.
+    """
+    choice = os.environ.get("ALIGNLAB_LAB_ENGINE", "auto")
+    if choice == "serial":
+        return None
+    if choice != "ray" and (
+        (os.cpu_count() or 1) < ENGINE_MIN_CPUS or importlib.util.find_spec("ray") is None
+    ):
+        return None
+    from alignlab.sweep import map_runs
+
+    return map_runs
+
+
 def compute_surface(
     spec: ExperimentSpec,
     options: Mapping[str, OptionValue],
     seed: int,
     grid: SurfaceGrid | None = None,
+    runner: Runner | None = None,
 ) -> Surface:
     """Run `spec` over the whole slider grid and collect the page's arrays.
 
@@ -137,6 +167,8 @@ def compute_surface(
         options: Validated options (all of them, defaults filled in).
         seed: The seed every run uses, so grid points equal `alignlab.run` there.
         grid: Grid sizes (default `SurfaceGrid()`).
+        runner: Runs the grid's settings (e.g. `local_runner()`); None runs them here,
+            one after another. Either way every grid point is the same `alignlab.run`.
 
     Returns:
         The surface, with `compute_seconds` in its metadata.
@@ -148,10 +180,18 @@ def compute_surface(
     loop = np.zeros((*shape, len(LOOP_STAGES)), dtype=np.float64)
     curves = {k: np.zeros((fid.size, ovs.size, cp.size), dtype=np.float64) for k in CURVE_KEYS}
     started = time.perf_counter()
-    for i, f in enumerate(fid):
-        for j, o in enumerate(ovs):
-            for k, p in enumerate(prs):
-                result = spec.run(float(p), float(f), float(o), seed=seed, options=options)
+    settings = [
+        (float(p), float(f), float(o), dict(options), seed) for f in fid for o in ovs for p in prs
+    ]
+    results: Iterator[Result] = (
+        iter(runner(spec.id, settings))
+        if runner is not None
+        else (spec.run(p, f, o, seed=seed, options=options) for p, f, o, _, _ in settings)
+    )
+    for i in range(fid.size):
+        for j in range(ovs.size):
+            for k in range(prs.size):
+                result = next(results)
                 m = result.measurement
                 scalars["proxy"][i, j, k] = m.proxy
                 scalars["true"][i, j, k] = m.true
@@ -272,6 +312,7 @@ class SurfaceCache:
         grid: A fixed grid, or None to choose one per experiment by `budget_s`.
         budget_s: Estimated single-core seconds a surface may take when `grid` is None.
         memory_items: How many encoded surfaces to keep in memory.
+        runner: How surfaces' runs are computed (see `compute_surface`); None: serially.
     """
 
     def __init__(
@@ -280,7 +321,9 @@ class SurfaceCache:
         grid: SurfaceGrid | None = None,
         budget_s: float = DEFAULT_BUDGET_S,
         memory_items: int = 32,
+        runner: Runner | None = None,
     ) -> None:
+        self.runner = runner
         self.cache_dir = cache_dir
         self.grid = grid
         self.budget_s = budget_s
@@ -314,7 +357,7 @@ class SurfaceCache:
                 blob = self._read_disk(key)
             if blob is None:
                 grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
-                surface = compute_surface(spec, options, seed, grid)
+                surface = compute_surface(spec, options, seed, grid, self.runner)
                 self.computed[key] = float(surface.meta["compute_seconds"])
                 blob = encode_surface(surface)
                 self._write_disk(key, blob)

@@ -140,6 +140,7 @@ function applyState(state) {
   app.picker.set(spec.id);
   app.views.controls.set(state);
   $("seed").value = String(state.seed);
+  $("seeds").value = String(state.seeds);
   writeHash();
   loadSurface();
   requestExact();
@@ -208,6 +209,8 @@ function render() {
   const explanation = $("explanation");
   V.setText(explanation, d.explanation);
   explanation.classList.toggle("stale", d.stale);
+  const band = $("seed-band");
+  V.setText(band, d.stale ? "" : M.describeSeedBand(app.exact));
   const readout = $("readout");
   readout.dataset.source = d.source;
   readout.dataset.fr = String(d.fr);
@@ -253,6 +256,7 @@ async function boot() {
     const spec = experiments.find((e) => e.id === id);
     const state = M.defaultState(spec);
     state.seed = app.state ? app.state.seed : 0;
+    state.seeds = app.state ? app.state.seeds : 1;
     applyState(state);
   });
   $("seed").addEventListener("change", () => {
@@ -265,6 +269,17 @@ async function boot() {
     app.state.seed = v;
     writeHash();
     loadSurface();
+    requestExact();
+  });
+  $("seeds").addEventListener("change", () => {
+    const v = Number($("seeds").value);
+    if (!Number.isInteger(v) || v < 1 || v > M.MAX_PAGE_SEEDS) {
+      setStatus("exact", `Seeds must be a whole number from 1 to ${M.MAX_PAGE_SEEDS}.`, true);
+      $("seeds").value = String(app.state.seeds);
+      return;
+    }
+    app.state.seeds = v;
+    writeHash();
     requestExact();
   });
   $("reseed").addEventListener("click", () => {
