@@ -11,7 +11,8 @@ The concurrency bound is 1,000 x 50 ms / 50 = 1.0 s. Each is repeated and the me
 wall time is reported, with our overhead against plain Inspect and against httpx.
 Optionally (`--demo`) it also times `alignlab bench demo` end to end.
 
-Run: `PYTHONPATH=src python benchmarks/bench_bench.py [--repeats 3] [--demo] [--json F]`
+Run: `PYTHONPATH=src python benchmarks/bench_bench.py [--repeats 3] [--demo] [--json F]`;
+`--detector trained --only-alignlab` times the run scored by the trained detector alone.
 (the README's figures: `--repeats 3 --demo --json benchmarks/results/bench_bench.json`).
 The machine is shared (2 cores, several engineers), so read the medians, not the best.
 """
@@ -62,13 +63,17 @@ def _xstest_csv(path: Path) -> Path:
     return path
 
 
+DETECTOR = "keyword"
+"""The refusal detector of the alignlab run (`--detector`)."""
+
+
 def time_alignlab(base_url: str, work: Path) -> float:
     system = work / "system.toml"
     system.write_text(
         f'name = "bench"\n[model]\nname = "openai-api/scripted/{MODEL}"\nbase_url = "{base_url}"\n'
         'api_key_env = "BENCH_KEY"\n'
         "[generation]\nmax_retries = 2\ntimeout = 60\nattempt_timeout = 30\n"
-        '[scoring]\nrefusal_detector = "keyword"\n',
+        f'[scoring]\nrefusal_detector = "{DETECTOR}"\n',
         encoding="utf-8",
     )
     csv_path = _xstest_csv(work / "items.csv")
@@ -146,13 +151,26 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--demo", action="store_true", help="also time `alignlab bench demo`")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument(
+        "--detector",
+        choices=["keyword", "trained"],
+        default="keyword",
+        help="refusal detector of the alignlab run (trained: batched MiniLM heads)",
+    )
+    parser.add_argument(
+        "--only-alignlab", action="store_true", help="time only `alignlab bench run`"
+    )
     args = parser.parse_args()
+    global DETECTOR
+    DETECTOR = args.detector
     os.environ["BENCH_KEY"] = "unused"
     runners = {
         "alignlab bench run": time_alignlab,
         "plain Inspect AI": time_plain_inspect,
         "bare httpx loop": time_httpx,
     }
+    if args.only_alignlab:
+        runners = {"alignlab bench run": time_alignlab}
     times: dict[str, list[float]] = {name: [] for name in runners}
     with ScriptedServer({MODEL: scripted_policy("calibrated")}, latency=LATENCY) as server:
         for repeat in range(args.repeats):
@@ -162,6 +180,14 @@ def main() -> None:
                 print(f"repeat {repeat + 1}: {name}: {times[name][-1]:.2f} s", flush=True)
     medians = {name: statistics.median(values) for name, values in times.items()}
     ours = medians["alignlab bench run"]
+    if args.only_alignlab:
+        print(f"alignlab bench run ({DETECTOR} detector): median {ours:.1f} s", flush=True)
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps({"detector": DETECTOR, "wall_s": times, "median_s": ours}, indent=2),
+                encoding="utf-8",
+            )
+        return
     result: dict[str, Any] = {
         "samples": SAMPLES,
         "latency_s": LATENCY,

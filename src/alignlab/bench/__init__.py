@@ -15,13 +15,20 @@ Examples:
 from alignlab.bench._compare import (
     CompareError,
     Comparison,
+    IncompleteRunError,
     MetricComparison,
+    ScoringMismatchError,
     compare_logs,
+    decision_line,
     format_comparison,
+    format_markdown,
+    format_p,
     holm,
     mcnemar_exact,
+    paired_permutation,
 )
 from alignlab.bench._demo import DEMO_SYSTEMS, DemoResult, run_demo
+from alignlab.bench._detectors import detector_version
 from alignlab.bench._guardrails import (
     default_constitution,
     input_filter,
@@ -32,14 +39,31 @@ from alignlab.bench._guardrails import (
 )
 from alignlab.bench._metrics import (
     GuardrailEffect,
+    LayerEffect,
     LogError,
     Rate,
     RunMetrics,
+    cluster_wilson,
     metrics_from_log,
     read_log,
 )
-from alignlab.bench._report import render_report
-from alignlab.bench._rescore import rescore_log
+from alignlab.bench._profile import (
+    Profile,
+    Ranking,
+    ablation_effects,
+    ablation_specs,
+    profile_axes,
+    profile_logs,
+    rank_systems,
+)
+from alignlab.bench._recorded import (
+    RecordedAnswersError,
+    RecordedRun,
+    read_answers,
+    score_answers,
+)
+from alignlab.bench._report import render_profile, render_report, tradeoff_svg
+from alignlab.bench._rescore import rescore_in_memory, rescore_log
 from alignlab.bench._run import (
     DEFAULT_LOG_DIR,
     SuiteRun,
@@ -62,7 +86,7 @@ from alignlab.bench._scripted import (
     scripted_policies,
     scripted_policy,
 )
-from alignlab.bench._stub import FaultPlan, ScriptedServer, serve
+from alignlab.bench._stub import FaultPlan, ScriptedFault, ScriptedServer, serve
 from alignlab.bench._suites import (
     SUITES,
     SuiteError,
@@ -97,21 +121,36 @@ __all__ = [
     "FaultPlan",
     "GuardrailEffect",
     "GuardrailSpec",
+    "IncompleteRunError",
+    "LayerEffect",
     "LogError",
     "MetricComparison",
+    "Profile",
+    "Ranking",
     "Rate",
+    "RecordedAnswersError",
+    "RecordedRun",
     "RunMetrics",
+    "ScoringMismatchError",
+    "ScriptedFault",
     "ScriptedServer",
     "SuiteError",
     "SuiteRun",
     "SystemFileError",
     "SystemSpec",
+    "ablation_effects",
+    "ablation_specs",
     "build_model",
     "check_api_key",
+    "cluster_wilson",
     "compare_logs",
+    "decision_line",
     "default_constitution",
+    "detector_version",
     "find_resumable",
     "format_comparison",
+    "format_markdown",
+    "format_p",
     "holm",
     "honesty",
     "honesty_dataset",
@@ -124,24 +163,33 @@ __all__ = [
     "mcnemar_exact",
     "metrics_from_log",
     "output_filter",
+    "paired_permutation",
     "parse_system",
+    "profile_axes",
+    "profile_logs",
+    "rank_systems",
     "rate",
+    "read_answers",
     "read_log",
     "refusal_calibration",
     "refusal_dataset",
     "refusal_items",
     "refusal_outcomes",
     "refusal_scorer",
+    "render_profile",
     "render_report",
+    "rescore_in_memory",
     "rescore_log",
     "run_demo",
     "run_suite",
     "run_system",
+    "score_answers",
     "scripted_policies",
     "scripted_policy",
     "self_critique",
     "serve",
     "system_solvers",
+    "tradeoff_svg",
     "xstest",
     "xstest_dataset",
 ]

@@ -12,9 +12,38 @@ from pathlib import Path
 from inspect_ai import score as inspect_score
 from inspect_ai.log import EvalLog, write_eval_log
 
-from alignlab.bench._guardrails import resolve_refusal_detector
+from alignlab.bench._detectors import resolve_refusal_detector
 from alignlab.bench._metrics import LogError, read_log
 from alignlab.bench._scorers import refusal_scorer
+
+
+def _kind(log: EvalLog) -> str:
+    for sample in log.samples or []:
+        for score in (sample.scores or {}).values():
+            if (score.metadata or {}).get("detector"):
+                return str((score.metadata or {})["detector"])
+    return "unknown"
+
+
+def rescore_in_memory(log: EvalLog, detector: str | None = None) -> EvalLog:
+    """Return a copy of a refusal log re-labelled by `detector`; nothing is written.
+
+    Raises:
+        LogError: when the log's samples are not refusal items.
+    """
+    samples = log.samples or []
+    if not samples or not any("unsafe" in (s.metadata or {}) for s in samples):
+        raise LogError(
+            f"{log.location}: not a refusal log (its samples carry no 'unsafe' metadata)"
+        )
+    kind, _ = resolve_refusal_detector(detector)
+    return inspect_score(
+        log.model_copy(deep=True),
+        refusal_scorer(kind),
+        action="overwrite",
+        display="none",
+        model="none/none",
+    )
 
 
 def rescore_log(
@@ -35,18 +64,8 @@ def rescore_log(
         LogError: when the log cannot be read, or its samples are not refusal items.
     """
     source = Path(path)
-    log = read_log(source)
-    samples = log.samples or []
-    if not samples or not any("unsafe" in (s.metadata or {}) for s in samples):
-        raise LogError(f"{source}: not a refusal log (its samples carry no 'unsafe' metadata)")
-    kind, _ = resolve_refusal_detector(detector)
-    rescored = inspect_score(
-        log,
-        refusal_scorer(kind),
-        action="overwrite",
-        display="none",
-        model="none/none",
-    )
+    rescored = rescore_in_memory(read_log(source), detector)
+    kind = _kind(rescored)
     target = Path(out) if out else source.with_name(f"{source.stem}-rescored-{kind}{source.suffix}")
     rescored.location = str(target)
     write_eval_log(rescored, str(target))

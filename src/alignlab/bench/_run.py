@@ -160,6 +160,7 @@ def run_suite(
     display: DisplayType = "plain",
     xstest_path: str | None = None,
     fresh: bool = False,
+    realtime: bool = True,
 ) -> SuiteRun:
     """Run (or resume) one suite against a system and return its log.
 
@@ -185,6 +186,10 @@ def run_suite(
         "log_buffer": 10,
         "score_display": False,
     }
+    if not realtime:
+        # Inspect's realtime sample buffer feeds live viewing in `inspect view`; nobody
+        # watching live can turn it off (`--no-realtime`) and save its per-event writes.
+        common["log_realtime"] = False
     resumable = None if fresh or spec.path is None else find_resumable(log_dir, suite, spec, limit)
     if resumable is not None:
         logs = eval_retry(resumable, **common)

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Policy = Callable[[list[dict[str, Any]]], str]
-"""Map the `messages` of a chat request to the assistant's reply text."""
+"""Map the `messages` of a chat request to the assistant's reply text (or raise `ScriptedFault`)."""
+
+
+class ScriptedFault(Exception):
+    """Raised by a policy to answer a request with an HTTP error (e.g. 400 on chosen items)."""
+
+    def __init__(self, status: int = 400, message: str = "bad request (scripted)") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,13 @@ def _completion_body(model: str, text: str, number: int) -> bytes:
     ).encode()
 
 
-_REASONS = {200: "OK", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 class ScriptedServer:
@@ -263,7 +278,12 @@ class ScriptedServer:
         if policy is None:
             await self._send(writer, 404, b'{"error": {"message": "unknown model"}}')
             return True
-        text = policy(messages)
+        try:
+            text = policy(messages)
+        except ScriptedFault as fault_reply:
+            body = json.dumps({"error": {"message": fault_reply.message}}).encode()
+            await self._send(writer, fault_reply.status, body)
+            return True
         self.stats.completions += 1
         await self._send(writer, 200, _completion_body(model, text, self.stats.requests))
         return True

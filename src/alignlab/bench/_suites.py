@@ -17,6 +17,7 @@ Each task takes `system`, the path of a system file, and builds the system's sol
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -170,8 +171,23 @@ def _system(system: str | None) -> SystemSpec | None:
     return load_system(system) if system else None
 
 
-def _metadata(suite: str, spec: SystemSpec | None) -> dict[str, Any]:
-    return {"alignlab_suite": suite, "alignlab_system": spec.summary() if spec else None}
+def suite_version(dataset: MemoryDataset) -> str:
+    """A fingerprint of a suite's items (ids, prompts, kinds, targets): edited suites never pair."""
+    digest = hashlib.sha256()
+    for sample in dataset:
+        meta = sample.metadata or {}
+        digest.update(
+            f"{sample.id}\0{sample.input}\0{meta.get('kind')}\0{sample.target}\n".encode()
+        )
+    return digest.hexdigest()[:12]
+
+
+def _metadata(suite: str, spec: SystemSpec | None, dataset: MemoryDataset) -> dict[str, Any]:
+    return {
+        "alignlab_suite": suite,
+        "alignlab_suite_version": suite_version(dataset),
+        "alignlab_system": spec.summary() if spec else None,
+    }
 
 
 @task
@@ -185,12 +201,13 @@ def refusal_calibration(system: str | None = None, detector: str | None = None) 
     """
     spec = _system(system)
     kind = detector or (spec.refusal_detector if spec else None)
+    dataset = refusal_dataset()
     return Task(
-        dataset=refusal_dataset(),
+        dataset=dataset,
         solver=system_solvers(spec),
         scorer=refusal_scorer(kind),
         epochs=Epochs(1, mean_applicable()),
-        metadata=_metadata("refusal_calibration", spec),
+        metadata=_metadata("refusal_calibration", spec, dataset),
         version=1,
     )
 
@@ -206,11 +223,12 @@ def honesty(system: str | None = None) -> Task:
         system: path of a system file (system prompt and guardrails); None: the bare model.
     """
     spec = _system(system)
+    dataset = honesty_dataset()
     return Task(
-        dataset=honesty_dataset(),
+        dataset=dataset,
         solver=system_solvers(spec),
         scorer=honesty_scorer(),
-        metadata=_metadata("honesty", spec),
+        metadata=_metadata("honesty", spec, dataset),
         version=1,
     )
 
@@ -226,11 +244,12 @@ def xstest(path: str, system: str | None = None, detector: str | None = None) ->
     """
     spec = _system(system)
     kind = detector or (spec.refusal_detector if spec else None)
+    dataset = xstest_dataset(path)
     return Task(
-        dataset=xstest_dataset(path),
+        dataset=dataset,
         solver=system_solvers(spec),
         scorer=refusal_scorer(kind),
         epochs=Epochs(1, mean_applicable()),
-        metadata=_metadata("xstest", spec),
+        metadata=_metadata("xstest", spec, dataset),
         version=1,
     )

@@ -59,6 +59,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="where logs go (default ./alignlab-logs)",
     )
     run.add_argument(
+        "--no-realtime",
+        action="store_true",
+        help="turn off Inspect's realtime sample buffer (live viewing in inspect view); "
+        "faster when nobody watches the run live",
+    )
+    run.add_argument(
         "--fresh",
         action="store_true",
         help="start afresh even if an unfinished log could be resumed",
@@ -75,16 +81,44 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     compare = group.add_parser(
         "compare",
         help="paired regression gate between two Inspect logs (exit 1 on a significant regression)",
-        description="Pair samples by (id, epoch); exact McNemar per 0/1 outcome, "
-        "paired bootstrap for means; Holm-adjusted. Exit 1 on a significant regression, "
-        "0 otherwise, 2 on unusable input.",
+        description="Pair items (each item's rate over its epochs); exact McNemar with one "
+        "epoch, a paired permutation test otherwise; Holm over the gated outcomes "
+        "(over-refusal and unsafe compliance; correct and confidently wrong). Exit 1 on a "
+        "significant regression, 0 otherwise, 2 on unusable input, a candidate that lost "
+        "samples (missing or errored items) or logs scored differently.",
     )
     compare.add_argument("base", metavar="BASE.eval")
     compare.add_argument("candidate", metavar="CANDIDATE.eval")
     compare.add_argument(
-        "--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)"
+        "--alpha",
+        type=_alpha,
+        default=0.05,
+        help="family-wise significance level of the gate (Holm; default 0.05)",
     )
-    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    compare.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="compare the items both runs scored even if the candidate lost some "
+        "(default: missing or errored candidate items fail the gate, exit 2)",
+    )
+    compare.add_argument(
+        "--allow-different-scoring",
+        action="store_true",
+        help="compare logs scored by different detectors or suite versions",
+    )
+    compare.add_argument(
+        "--rescore",
+        choices=["trained", "keyword"],
+        default=None,
+        help="re-score both refusal logs with this detector first (in memory)",
+    )
+    compare.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text (default), a Markdown table for a CI job summary, or JSON",
+    )
+    compare.add_argument("--json", action="store_true", help="same as --format json")
     compare.set_defaults(func=cmd_compare)
 
     report = group.add_parser(
@@ -112,6 +146,64 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     rescore.add_argument("--out", metavar="OUT.eval", help="where to write the re-scored log")
     rescore.set_defaults(func=cmd_rescore)
+
+    profile = group.add_parser(
+        "profile",
+        help="several systems side by side: every axis, ranking with ties, the trade-off plot",
+        description="Run every suite on every system (or reuse their logs with --logs) and "
+        "show each axis with its interval and n, a ranking where systems no paired test "
+        "separates share a rank, and the over-refusal vs refusal-of-unsafe trade-off.",
+    )
+    profile.add_argument("systems", nargs="+", metavar="SYSTEM.toml")
+    profile.add_argument(
+        "--suite",
+        action="append",
+        choices=["refusal_calibration", "honesty", "xstest"],
+        help="suite to run; repeat for several (default: refusal_calibration and honesty)",
+    )
+    profile.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for xstest")
+    profile.add_argument(
+        "--logs", metavar="DIR", help="reuse the newest log of each system and suite in DIR"
+    )
+    profile.add_argument(
+        "--log-dir", default="alignlab-logs", metavar="D", help="where new logs go"
+    )
+    profile.add_argument("--limit", type=_positive_int, metavar="N", help="first N items only")
+    profile.add_argument(
+        "--max-connections", type=_positive_int, default=10, metavar="C", help="default 10"
+    )
+    profile.add_argument(
+        "--ablate-layers",
+        action="store_true",
+        help="also run each guarded system with its layers added one at a time",
+    )
+    profile.add_argument("--alpha", type=_alpha, default=0.05, help="ranking tests' level")
+    profile.add_argument("--html", metavar="OUT.html", help="write the profile page")
+    profile.add_argument("--json", action="store_true", help="print the profile as JSON")
+    profile.set_defaults(func=cmd_profile)
+
+    score = group.add_parser(
+        "score",
+        help="turn recorded answers (CSV/JSONL) into an Inspect log of a suite",
+        description="Match each row to a suite item by id, else by prompt text, replay its "
+        "answer and score it; unmatched rows and unanswered items are counted, never "
+        "dropped (unanswered items are errored samples).",
+    )
+    score.add_argument("answers", metavar="ANSWERS.csv|.jsonl")
+    score.add_argument(
+        "--suite", required=True, choices=["refusal_calibration", "honesty", "xstest"]
+    )
+    score.add_argument("--name", required=True, help="the system name the log records")
+    score.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for xstest")
+    score.add_argument("--id-column", default="id", help="column of item ids (default id)")
+    score.add_argument("--prompt-column", default="prompt", help="default prompt")
+    score.add_argument("--response-column", default="response", help="default response")
+    score.add_argument(
+        "--detector", choices=["trained", "keyword"], default=None, help="refusal detector"
+    )
+    score.add_argument("--log-dir", default="alignlab-logs", metavar="D")
+    score.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    score.set_defaults(func=cmd_score)
 
     demo = group.add_parser(
         "demo", help="the whole workflow offline against built-in SCRIPTED targets"
@@ -168,7 +260,8 @@ def _summary(metrics: Any) -> str:
 
     keys = HEADLINES.get(metrics.task.split("/")[-1], tuple(sorted(metrics.overall)))
     lines = [
-        f"{metrics.system} · {metrics.task}: {metrics.samples} samples, {metrics.errors} errored"
+        f"{metrics.system} · {metrics.task}: {metrics.items} items x {metrics.epochs} epoch(s), "
+        f"{metrics.samples} samples, {metrics.errors} errored"
     ]
     if metrics.scripted:
         lines[0] += "  [SCRIPTED target, not a model]"
@@ -177,18 +270,27 @@ def _summary(metrics: Any) -> str:
             r = metrics.overall[key]
             lines.append(
                 f"  {LABELS.get(key, key):<44} {100 * r.rate:5.1f}%  "
-                f"[{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  ({r.count}/{r.total})"
+                f"[{100 * r.ci[0]:5.1f}, {100 * r.ci[1]:5.1f}]  n={r.counts()}"
             )
     if metrics.fr is not None:
         fr, (lo, hi) = metrics.fr
-        lines.append(f"  {'FR /100':<44} {fr:5.1f}   [{lo:5.1f}, {hi:5.1f}]")
+        failure = metrics.overall["failure"]
+        lines.append(f"  {'FR /100':<44} {fr:5.1f}   [{lo:5.1f}, {hi:5.1f}]  n={failure.counts()}")
     if metrics.guardrails is not None:
         g = metrics.guardrails
         lines.append(
-            f"  guardrails: helpfulness lost "
-            f"{g.helpfulness_lost.count}/{g.helpfulness_lost.total} safe, "
-            f"harm prevented {g.harm_prevented.count}/{g.harm_prevented.total} unsafe"
+            f"  guardrails: helpfulness lost {g.helpfulness_lost.counts()} safe; harm prevented "
+            f"{g.harm_prevented.counts()} unsafe (counterfactual)"
+            + (f"; {g.unmeasured} blocked with no counterfactual" if g.unmeasured else "")
         )
+        for layer in g.by_layer.values():
+            lines.append(
+                f"    {layer.layer:<16} tax {100 * layer.tax.rate:5.1f}% "
+                f"[{100 * layer.tax.ci[0]:.1f}, {100 * layer.tax.ci[1]:.1f}] "
+                f"({layer.tax.counts()} safe)   benefit {100 * layer.benefit.rate:5.1f}% "
+                f"[{100 * layer.benefit.ci[0]:.1f}, {100 * layer.benefit.ci[1]:.1f}] "
+                f"({layer.benefit.counts()} unsafe)"
+            )
     return "\n".join(lines)
 
 
@@ -220,6 +322,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         display=display,
         xstest_path=args.xstest,
         fresh=args.fresh,
+        realtime=not args.no_realtime,
     )
     for run in runs:
         results.append(metrics_from_log(run.log))
@@ -242,10 +345,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
-    from alignlab.bench import compare_logs, format_comparison
+    from alignlab.bench import compare_logs, format_comparison, format_markdown
 
-    result = compare_logs(args.base, args.candidate, alpha=args.alpha)
-    print(json.dumps(result.to_dict(), indent=2) if args.json else format_comparison(result))
+    result = compare_logs(
+        args.base,
+        args.candidate,
+        alpha=args.alpha,
+        allow_missing=args.allow_missing,
+        allow_different_scoring=args.allow_different_scoring,
+        rescore=args.rescore,
+    )
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    elif fmt == "markdown":
+        print(format_markdown(result))
+    else:
+        print(format_comparison(result))
     return 1 if result.regressed else 0
 
 
@@ -276,7 +392,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         base = metrics_from_log(args.baseline)
         for f, m in zip(files, metrics, strict=True):
             if m.task == base.task and Path(f).resolve() != Path(args.baseline).resolve():
-                comparisons.append(compare_logs(args.baseline, f))
+                comparisons.append(compare_logs(args.baseline, f, allow_missing=True))
     if args.json:
         print(json.dumps([m.to_dict() for m in metrics], indent=2))
     else:
@@ -327,4 +443,151 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(_redteam.format_demo(result.redteam))
     print(f"report:  {result.report}")
     print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _system_logs(folder: str, name: str, suites: tuple[str, ...]) -> list[Any]:
+    """The newest log per suite in `folder` (recursively) written for system `name`.
+
+    Suites outside `suites` are skipped, except red-team logs, which the profile reads
+    where they are present.
+    """
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    if not Path(folder).is_dir():
+        raise AlignlabError(f"{folder}: no such directory of logs")
+    newest: dict[str, Any] = {}
+    for info in list_eval_logs(folder):  # newest first
+        try:
+            header = read_eval_log(info, header_only=True)
+        except Exception:  # a foreign or half-written file: not ours
+            continue
+        meta = header.eval.metadata or {}
+        system = meta.get("alignlab_system") or {}
+        if system.get("name") != name:
+            continue
+        suite = str(meta.get("alignlab_suite") or header.eval.task.split("/")[-1])
+        if suite in suites or "redteam" in suite:
+            location = info.name
+            for prefix in ("file://", "file:"):
+                location = location.removeprefix(prefix)
+            newest.setdefault(suite, location)
+    return [newest[k] for k in sorted(newest)]
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Profile several systems side by side."""
+    from alignlab.bench import SUITES, load_system, run_suite, run_system
+    from alignlab.bench._profile import ablation_effects, ablation_specs, profile_logs
+    from alignlab.bench._report import AXIS_LABELS, render_profile
+
+    specs = [load_system(path) for path in args.systems]
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise AlignlabError("two system files have the same name; names tell systems apart")
+    suites = tuple(dict.fromkeys(args.suite or SUITES))
+    if args.xstest and "xstest" not in suites:
+        suites = (*suites, "xstest")
+    logs: dict[str, list[Any]] = {}
+    for spec in specs:
+        if args.logs:
+            found = _system_logs(args.logs, spec.name, suites)
+            if not found:
+                raise AlignlabError(f"{args.logs}: no log of system {spec.name!r}")
+            logs[spec.name] = found
+        else:
+            runs = run_system(
+                spec,
+                suites,
+                log_dir=args.log_dir,
+                limit=args.limit,
+                max_connections=args.max_connections,
+                display="none",
+                xstest_path=args.xstest,
+            )
+            redteam = _system_logs(args.log_dir, spec.name, ())  # where one was run
+            logs[spec.name] = [run.log for run in runs] + redteam
+    profile = profile_logs(logs, alpha=args.alpha)
+    if args.ablate_layers:
+        for spec in specs:
+            if not spec.guardrails:
+                continue
+            chain = []
+            for label, variant in ablation_specs(spec):
+                run = run_suite(
+                    variant,
+                    "refusal_calibration",
+                    log_dir=str(Path(args.log_dir) / "ablation"),
+                    limit=args.limit,
+                    max_connections=args.max_connections,
+                    display="none",
+                )
+                chain.append((label, run.log))
+            profile.ablations[spec.name] = ablation_effects(chain, alpha=args.alpha)
+    if args.json:
+        print(json.dumps(profile.to_dict(), indent=2))
+    else:
+        axes = list(dict.fromkeys(a for s in profile.systems for a in profile.axes[s]))
+        width = max(len(n) for n in profile.systems)
+        for axis in axes:
+            print(AXIS_LABELS.get(axis, axis))
+            for system in profile.systems:
+                rate = profile.axes[system].get(axis)
+                if rate is not None:
+                    print(
+                        f"  {system:<{width}}  {100 * rate.rate:5.1f}%  "
+                        f"[{100 * rate.ci[0]:5.1f}, {100 * rate.ci[1]:5.1f}]  n={rate.counts()}"
+                    )
+        for ranking in profile.rankings:
+            order = sorted(ranking.ranks, key=lambda s: (ranking.ranks[s], s))
+            print(
+                f"ranking on {ranking.suite} ({ranking.outcome}, {ranking.direction} is better; "
+                "ties share a rank): " + ", ".join(f"{ranking.ranks[s]}. {s}" for s in order)
+            )
+        for system, steps in profile.ablations.items():
+            for label, comparison in steps:
+                by = {m.name: m for m in comparison.metrics}
+                over, unsafe = by.get("over_refusal"), by.get("unsafe_compliance")
+                print(
+                    f"{system} {label}: helpfulness lost "
+                    f"{100 * over.delta if over else 0:+.1f} pts, harm prevented "
+                    f"{-100 * unsafe.delta if unsafe else 0:+.1f} pts"
+                )
+    if args.html:
+        out = Path(args.html)
+        try:
+            out.write_text(render_profile(profile), encoding="utf-8")
+        except OSError as exc:
+            raise AlignlabError(f"cannot write {out} ({exc.strerror})") from None
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score recorded answers as an Inspect log; say what matched and what did not."""
+    from alignlab.bench import metrics_from_log
+    from alignlab.bench._recorded import score_answers
+
+    result = score_answers(
+        args.answers,
+        args.suite,
+        args.name,
+        xstest_path=args.xstest,
+        id_column=args.id_column,
+        prompt_column=args.prompt_column,
+        response_column=args.response_column,
+        log_dir=args.log_dir,
+        detector=args.detector,
+    )
+    metrics = metrics_from_log(result.log)
+    if args.json:
+        print(json.dumps(metrics.to_dict(), indent=2))
+    else:
+        print(_summary(metrics))
+    print(
+        f"{result.rows} rows: {result.matched} items answered, {result.unmatched_rows} rows "
+        f"matched no item, {result.duplicate_rows} duplicate rows; {result.unanswered} items "
+        f"without an answer (errored samples); log {result.log.location}",
+        file=sys.stderr,
+    )
     return 0

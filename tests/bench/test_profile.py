@@ -1,0 +1,177 @@
+"""`bench profile` and `bench score` on scripted systems whose answers are known item by item."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from alignlab.bench import (
+    compare_logs,
+    metrics_from_log,
+    read_log,
+    refusal_items,
+    render_report,
+)
+from alignlab.bench._scripted import scripted_policy
+from alignlab.cli import main
+from alignlab.detect import harm_term_hits
+
+from .conftest import LIMIT, SystemFile
+
+ITEMS = refusal_items()[:LIMIT]
+SAFE = [i for i in ITEMS if i["kind"] != "unsafe"]
+UNSAFE = [i for i in ITEMS if i["kind"] == "unsafe"]
+FLAGGED_SAFE = sum(harm_term_hits(i["prompt"]) > 0 for i in SAFE)
+FLAGGED_UNSAFE = sum(harm_term_hits(i["prompt"]) > 0 for i in UNSAFE)
+
+
+def test_profile_axes_ranking_plot_and_ablation(
+    system_file: SystemFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    guards = (
+        '[[guardrails]]\ntype = "input_filter"\nclassifier = "keyword"\n'
+        '[[guardrails]]\ntype = "output_filter"\nclassifier = "keyword"\n'
+    )
+    files = [
+        system_file("scripted-calibrated"),
+        system_file("scripted-over-refuser"),
+        system_file("scripted-comply-all"),
+        system_file("scripted-comply-all", guards, name="guarded"),
+    ]
+    html = tmp_path / "profile.html"
+    argv = ["bench", "profile", *map(str, files), "--suite", "refusal_calibration"]
+    argv += ["--limit", str(LIMIT), "--log-dir", str(tmp_path / "logs"), "--html", str(html)]
+    assert main([*argv, "--ablate-layers", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # every axis is the log's own rate, with its n
+    for run in data["runs"]:
+        axes = data["axes"][run["system"]]
+        assert axes["over_refusal"] == run["overall"]["over_refusal"]
+        assert axes["refusal_of_unsafe"]["rate"] == pytest.approx(
+            1 - run["overall"]["unsafe_compliance"]["rate"]
+        )
+    axes = data["axes"]
+    assert axes["scripted-over-refuser"]["over_refusal"]["count"] == FLAGGED_SAFE
+    assert axes["scripted-comply-all"]["unsafe_compliance"]["count"] == len(UNSAFE)
+    # ranking on failures: calibrated (0) beats all; the over-refuser (8 safe + 3 unsafe)
+    # and the yes-man (15 unsafe) differ on 8 vs 12 items: not significant, a shared rank
+    (ranking,) = data["rankings"]
+    ranks = ranking["ranks"]
+    assert ranks["scripted-calibrated"] == 1
+    assert ranks["scripted-over-refuser"] == ranks["scripted-comply-all"] == 2
+    # ablation of the guarded yes-man: the input filter costs the flagged safe items and
+    # stops the flagged unsafe ones; the output filter (same classifier) adds nothing
+    steps = {s["layer"]: s["comparison"] for s in data["ablations"]["guarded"]}
+    assert list(steps) == ["+input_filter", "+output_filter"]
+    first = {m["name"]: m for m in steps["+input_filter"]["metrics"]}
+    assert first["over_refusal"]["delta"] == pytest.approx(FLAGGED_SAFE / len(SAFE))
+    assert first["unsafe_compliance"]["delta"] == pytest.approx(-FLAGGED_UNSAFE / len(UNSAFE))
+    second = {m["name"]: m for m in steps["+output_filter"]["metrics"]}
+    assert second["over_refusal"]["delta"] == 0 and second["unsafe_compliance"]["delta"] == 0
+    page = html.read_text(encoding="utf-8")
+    assert page.count("<circle") == 4 + 1  # one point per system, plus the ideal
+    assert "the trade-off" in page and "alignment tax per layer" in page
+    assert "<script" not in page.lower()
+    # --logs reuses the logs just written: same numbers, no new run
+    before = len(list((tmp_path / "logs").glob("*.eval")))
+    again = ["bench", "profile", *map(str, files[:3]), "--suite", "refusal_calibration"]
+    assert main([*again, "--logs", str(tmp_path / "logs"), "--json"]) == 0
+    reused = json.loads(capsys.readouterr().out)
+    assert reused["axes"]["scripted-calibrated"] == axes["scripted-calibrated"]
+    assert len(list((tmp_path / "logs").glob("*.eval"))) == before
+
+
+def test_report_drills_down_to_the_items(
+    system_file: SystemFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["bench", "run", str(system_file("scripted-over-refuser")), "--suite"]
+    argv += ["refusal_calibration", "--limit", str(LIMIT), "--log-dir", str(tmp_path)]
+    assert main([*argv, "--display", "none", "--no-realtime"]) == 0
+    (log,) = tmp_path.glob("*.eval")
+    m = metrics_from_log(log)
+    refused_safe = {r["id"] for r in m.drilldown if r["outcome"] == "over_refusal"}
+    assert refused_safe == {i["id"] for i in SAFE if harm_term_hits(i["prompt"]) > 0}
+    html = tmp_path / "r.html"
+    capsys.readouterr()
+    assert main(["bench", "report", str(log), "--html", str(html)]) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<details>" in page and "inspect view --log-dir" in page
+    flagged = next(i for i in SAFE if harm_term_hits(i["prompt"]) > 0)
+    assert flagged["id"] in page and "full_refusal" in page
+    # two runs of one system are told apart by when they ran
+    later = read_log(log).model_copy(deep=True)
+    later.eval.created = "2031-01-02T03:04:05+00:00"
+    runs = [m, metrics_from_log(later)]
+    assert runs[0].system == runs[1].system and runs[0].label != runs[1].label
+    both = render_report(runs)
+    assert runs[0].label in both and "scripted-over-refuser (2031-01-02 03:04)" in both
+
+
+def _answers(path: Path, behaviour: str, drop: str | None = None, by_prompt: int = 0) -> Path:
+    """All refusal items answered by a scripted behaviour, as a CSV of recorded answers."""
+    policy = scripted_policy(behaviour)
+    items = refusal_items()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "prompt", "response"])
+        for n, item in enumerate(items):
+            if item["id"] == drop:
+                continue
+            answer = policy([{"role": "user", "content": item["prompt"]}])
+            item_id = "" if n < by_prompt else item["id"]  # the first rows match by text
+            writer.writerow([item_id, "  " + item["prompt"].upper(), answer])
+        writer.writerow(["nope-1", "a request that is in no suite", "whatever"])
+    return path
+
+
+def test_score_recorded_answers_and_gate_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base_csv = _answers(tmp_path / "base.csv", "calibrated", by_prompt=10)
+    worse_csv = _answers(tmp_path / "worse.csv", "comply_all")
+    lost_csv = _answers(tmp_path / "lost.csv", "calibrated", drop=refusal_items()[3]["id"])
+    logs = {}
+    for label, answers in (("base", base_csv), ("worse", worse_csv), ("lost", lost_csv)):
+        argv = ["bench", "score", str(answers), "--suite", "refusal_calibration"]
+        argv += ["--name", f"recorded-{label}", "--log-dir", str(tmp_path / label)]
+        assert main([*argv, "--detector", "keyword"]) == 0
+        err = capsys.readouterr().err
+        assert "1 rows matched no item" in err  # counted, never dropped silently
+        (logs[label],) = (tmp_path / label).glob("*.eval")
+    total = len(refusal_items())
+    base = read_log(logs["base"])
+    recorded = (base.eval.metadata or {})["alignlab_recorded"]
+    assert (recorded["rows"], recorded["matched"], recorded["unmatched_rows"]) == (
+        total + 1,
+        total,
+        1,
+    )
+    assert recorded["unmatched_examples"] == ["nope-1"]
+    m = metrics_from_log(logs["base"])
+    assert m.system == "recorded-base" and m.errors == 0
+    assert m.overall["over_refusal"].count == 0 and m.overall["unsafe_compliance"].count == 0
+    # the lost item is an errored sample, so the gate fails on it
+    lost = metrics_from_log(logs["lost"])
+    assert lost.errors == 1
+    assert main(["bench", "compare", str(logs["base"]), str(logs["lost"])]) == 2
+    capsys.readouterr()
+    # the yes-man's answers: every unsafe item complied with, a regression
+    assert main(["bench", "compare", str(logs["base"]), str(logs["worse"])]) == 1
+    result = compare_logs(logs["base"], logs["worse"])
+    unsafe = {m.name: m for m in result.metrics}["unsafe_compliance"]
+    assert unsafe.candidate_only == sum(i["kind"] == "unsafe" for i in refusal_items())
+    assert unsafe.regression
+
+
+def test_score_rejects_a_file_without_the_response_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "prompt": "p", "answer": "a"}\n', encoding="utf-8")
+    argv = ["bench", "score", str(bad), "--suite", "honesty", "--name", "n"]
+    assert main([*argv, "--log-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no column 'response'" in err and err.count("\n") == 1
