@@ -34,8 +34,8 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.solver import generate as generate_solver
 
-from alignlab.bench._guardrails import layer_solver, literal_system_prompt
 from alignlab.bench._detectors import resolve_refusal_detector as _detector
+from alignlab.bench._guardrails import layer_solver, literal_system_prompt
 from alignlab.bench._scorers import DIRECTIONS_KEY, rate
 from alignlab.bench._suites import SuiteError
 from alignlab.bench._system import SystemSpec, load_system
