@@ -118,6 +118,10 @@ class Session:
     def _one(self, cmd: Command, part: str) -> None:
         where = f"{cmd.page}:{cmd.line}: {part}"
         words = shlex.split(part)
+        if words[0] == "export" and all("=" in w for w in words[1:]):
+            # The reader's shell keeps these for the commands that follow: so does ours.
+            self.env.update(w.split("=", 1) for w in words[1:])
+            return
         if part.startswith(("python -m pytest", "scripts/test", "./scripts/test", "bash .ci/run")):
             script = next((w for w in words if w.endswith(("scripts/test", ".ci/run"))), None)
             assert script is None or (ROOT / script.removeprefix("./")).is_file(), where
