@@ -21,6 +21,7 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 
 from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
 from alignlab.bench._system import SystemSpec, check_api_key
+from alignlab.core import AlignlabError
 
 DisplayType = Literal["full", "conversation", "rich", "plain", "log", "none"]
 
@@ -29,6 +30,18 @@ DEFAULT_LOG_DIR = "alignlab-logs"
 
 DEFAULT_MAX_CONNECTIONS = 10
 """Concurrent model requests unless told otherwise."""
+
+
+class RunInterrupted(AlignlabError):
+    """A run was interrupted (Ctrl-C) before it finished; its log can be resumed."""
+
+    def __init__(self, suite: str, log_dir: str) -> None:
+        super().__init__(
+            f"{suite}: interrupted; finished samples are kept in {log_dir}: "
+            "run the same command again to resume"
+        )
+        self.suite = suite
+        self.log_dir = log_dir
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,7 @@ def run_suite(
     Raises:
         SystemFileError: when the key's environment variable is not set.
         SuiteError: for an unknown suite.
+        RunInterrupted: when the run was interrupted (Ctrl-C); run again to resume.
     """
     model = build_model(spec, max_connections)
     task = make_task(suite, spec, xstest_path)
@@ -180,6 +194,9 @@ def run_suite(
         logs = eval_retry(resumable, **common)
     else:
         logs = eval(task, model=model, limit=limit, **common)
+    if not logs:
+        # Inspect catches Ctrl-C, marks the log cancelled and returns no log at all.
+        raise RunInterrupted(suite, log_dir)
     log = logs[0]
     return SuiteRun(suite=suite, log=log, resumed_from=resumable, errors=sample_errors(log))
 

@@ -182,6 +182,7 @@ def _summary(metrics: Any) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the suites of a system file and print their metrics."""
     from alignlab.bench import SUITES, load_system, metrics_from_log, run_system
+    from alignlab.bench._run import RunInterrupted
 
     spec = load_system(args.system)
     suites = tuple(dict.fromkeys(args.suite or SUITES))
@@ -197,17 +198,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{run.suite}: log {run.log.location}{where}", file=sys.stderr)
 
     started = time.perf_counter()
-    runs = run_system(
-        spec,
-        suites,
-        on_suite=progress,
-        log_dir=args.log_dir,
-        limit=args.limit,
-        max_connections=args.max_connections,
-        display=display,
-        xstest_path=args.xstest,
-        fresh=args.fresh,
-    )
+    try:
+        runs = run_system(
+            spec,
+            suites,
+            on_suite=progress,
+            log_dir=args.log_dir,
+            limit=args.limit,
+            max_connections=args.max_connections,
+            display=display,
+            xstest_path=args.xstest,
+            fresh=args.fresh,
+        )
+    except (RunInterrupted, KeyboardInterrupt) as exc:
+        hint = (
+            str(exc)
+            if isinstance(exc, RunInterrupted)
+            else f"interrupted; finished samples are kept in {args.log_dir}: "
+            "run the same command again to resume"
+        )
+        print(f"alignlab: {hint}", file=sys.stderr)
+        return 130
     for run in runs:
         results.append(metrics_from_log(run.log))
     if args.json:
