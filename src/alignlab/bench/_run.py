@@ -9,7 +9,10 @@ rest; otherwise it starts a fresh run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
-from alignlab.bench._system import SystemSpec, check_api_key
+from alignlab.bench._system import SystemFileError, SystemSpec, check_api_key
 from alignlab.core import AlignlabError
 
 DisplayType = Literal["full", "conversation", "rich", "plain", "log", "none"]
@@ -71,6 +74,7 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
         SystemFileError: when the key's environment variable is not set.
     """
     check_api_key(spec)
+    _check_provider(spec)
     config = GenerateConfig(
         max_retries=spec.max_retries,
         timeout=spec.timeout,
@@ -79,9 +83,54 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
         **spec.generation,
     )
     model_args: dict[str, Any] = {}
+    api_key: str | None = None
     if spec.api_key_env and spec.model.startswith("openai-api/"):
         model_args["api_key_var"] = spec.api_key_env
-    return get_model(spec.model, config=config, base_url=spec.base_url, **model_args)
+    elif spec.api_key_env:
+        # Other providers take the key itself; Inspect logs model_args, never api_key.
+        api_key = os.environ[spec.api_key_env]
+    elif spec.model.startswith("openai-api/") and spec.base_url and _is_loopback(spec.base_url):
+        # A keyless local server (vLLM, Ollama, llama.cpp) needs no dummy variable.
+        service = spec.model.split("/")[1].upper().replace("-", "_")
+        if not os.environ.get(f"{service}_API_KEY"):
+            api_key = "no-key"
+    try:
+        return get_model(
+            spec.model, config=config, base_url=spec.base_url, api_key=api_key, **model_args
+        )
+    except Exception as exc:  # Inspect raises ValueError, PrerequisiteError, ImportError...
+        raise SystemFileError(f"{spec.path or spec.name}: model.name: {_plain(exc)}") from None
+
+
+PROVIDER_EXTRAS: dict[str, tuple[str, str]] = {
+    "openai": ("openai", "openai"),
+    "anthropic": ("anthropic", "anthropic"),
+}
+"""Inspect providers alignlab offers an extra for: provider -> (module, extra)."""
+
+
+def _check_provider(spec: SystemSpec) -> None:
+    """Say which extra to install when a provider's client package is missing."""
+    provider = spec.model.split("/", 1)[0]
+    if provider in PROVIDER_EXTRAS:
+        module, extra = PROVIDER_EXTRAS[provider]
+        if importlib.util.find_spec(module) is None:
+            raise SystemFileError(
+                f"{spec.path or spec.name}: model.name: the {provider} provider needs the "
+                f"{module} package: pip install 'alignlab[{extra}]'"
+            )
+
+
+def _plain(exc: BaseException) -> str:
+    """An Inspect error as one plain line: no rich markup, no blank lines, no 'ERROR:'."""
+    text = re.sub(r"\[/?[a-z ]+\]", "", str(exc))
+    text = " ".join(text.split())
+    return text.removeprefix("ERROR: ").removeprefix("ERROR:").strip() or type(exc).__name__
+
+
+def _is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
 
 
 def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> Task:
