@@ -159,7 +159,9 @@ def small_grid() -> SurfaceGrid:
 @pytest.fixture
 def client(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[TestClient]:
     """A TestClient on an app with labtoy and the core's toy registered, small surfaces."""
-    with TestClient(create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID)) as c:
+    with TestClient(
+        create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID), base_url="http://127.0.0.1"
+    ) as c:
         yield c
 
 

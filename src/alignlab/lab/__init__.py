@@ -10,7 +10,10 @@ no build step, works offline.
 """
 
 from alignlab.lab._app import (
+    LOCAL_HOSTS,
+    MAX_BODY_BYTES,
     STATIC_DIR,
+    allowed_hosts,
     create_app,
     default_app,
     parse_run_request,
@@ -19,9 +22,12 @@ from alignlab.lab._app import (
 from alignlab.lab._serve import bind, open_browser, running_server, serve, url_of
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
+    DEFAULT_DISK_BYTES,
+    DEFAULT_MAX_PENDING,
     FORMAT_VERSION,
     GRID_LADDER,
     Surface,
+    SurfaceBusy,
     SurfaceCache,
     SurfaceGrid,
     choose_grid,
@@ -34,12 +40,18 @@ from alignlab.lab._surface import (
 
 __all__ = [
     "DEFAULT_BUDGET_S",
+    "DEFAULT_DISK_BYTES",
+    "DEFAULT_MAX_PENDING",
     "FORMAT_VERSION",
     "GRID_LADDER",
+    "LOCAL_HOSTS",
+    "MAX_BODY_BYTES",
     "STATIC_DIR",
     "Surface",
+    "SurfaceBusy",
     "SurfaceCache",
     "SurfaceGrid",
+    "allowed_hosts",
     "bind",
     "choose_grid",
     "compute_surface",
