@@ -34,6 +34,8 @@ class FaultPlan:
         rate_slow: sleep `slow_seconds` before answering (past the client's timeout).
         rate_malformed: answer 200 with a body that is not JSON.
         rate_drop: close the connection without answering.
+        rate_null: answer 200 with `content: null` (an empty reply).
+        rate_no_choices: answer 200 with `choices: []`.
         slow_seconds: how long a slow reply takes.
         seed: seed of the generator that decides which requests fail.
     """
@@ -43,12 +45,14 @@ class FaultPlan:
     rate_slow: float = 0.0
     rate_malformed: float = 0.0
     rate_drop: float = 0.0
+    rate_null: float = 0.0
+    rate_no_choices: float = 0.0
     slow_seconds: float = 5.0
     seed: int = 0
 
     def __post_init__(self) -> None:
         total = self.rate_429 + self.rate_500 + self.rate_slow + self.rate_malformed
-        if total + self.rate_drop > 1.0:
+        if total + self.rate_drop + self.rate_null + self.rate_no_choices > 1.0:
             raise ValueError("fault rates must sum to at most 1")
 
 
@@ -61,8 +65,15 @@ class ServerStats:
     faults: dict[str, int] = field(default_factory=dict)
 
 
-def _completion_body(model: str, text: str, number: int) -> bytes:
-    words = len(text.split())
+def _completion_body(model: str, text: str | None, number: int, choices: bool = True) -> bytes:
+    words = len((text or "").split())
+    body = json.loads(_body_json(model, text, number, words))
+    if not choices:
+        body["choices"] = []
+    return json.dumps(body).encode()
+
+
+def _body_json(model: str, text: str | None, number: int, words: int) -> str:
     return json.dumps(
         {
             "id": f"chatcmpl-scripted-{number}",
@@ -78,7 +89,7 @@ def _completion_body(model: str, text: str, number: int) -> bytes:
             ],
             "usage": {"prompt_tokens": 1, "completion_tokens": words, "total_tokens": words + 1},
         }
-    ).encode()
+    )
 
 
 _REASONS = {200: "OK", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
@@ -143,6 +154,8 @@ class ScriptedServer:
             ("slow", plan.rate_slow),
             ("malformed", plan.rate_malformed),
             ("drop", plan.rate_drop),
+            ("null", plan.rate_null),
+            ("no_choices", plan.rate_no_choices),
         ):
             if x < rate:
                 self.stats.faults[name] = self.stats.faults.get(name, 0) + 1
@@ -263,7 +276,13 @@ class ScriptedServer:
         if policy is None:
             await self._send(writer, 404, b'{"error": {"message": "unknown model"}}')
             return True
-        text = policy(messages)
+        text: str | None = policy(messages)
+        if fault == "null":
+            text = None
+        if fault in ("null", "no_choices"):
+            body = _completion_body(model, text, self.stats.requests, choices=fault != "no_choices")
+            await self._send(writer, 200, body)
+            return True
         self.stats.completions += 1
         await self._send(writer, 200, _completion_body(model, text, self.stats.requests))
         return True
