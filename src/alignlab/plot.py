@@ -33,8 +33,7 @@ def plot_path(path: str | Path) -> Path:
         return out.with_suffix(".png")
     if out.suffix.lower() not in PLOT_FORMATS:
         raise ParameterError(
-            f"--plot {path}: a plot is written as {', '.join(PLOT_FORMATS)}; "
-            f"got {out.suffix!r}"
+            f"--plot {path}: a plot is written as {', '.join(PLOT_FORMATS)}; got {out.suffix!r}"
         )
     return out
 
@@ -118,9 +117,7 @@ def build_figure(data: dict[str, Any], spec: ExperimentSpec | None = None) -> Fi
     return fig
 
 
-def plot_result(
-    data: dict[str, Any], path: str | Path, spec: ExperimentSpec | None = None
-) -> Path:
+def plot_result(data: dict[str, Any], path: str | Path, spec: ExperimentSpec | None = None) -> Path:
     """Write a plot of proxy and true reward (top) and FR /100 (bottom) against pressure.
 
     The current setting is marked and the true-reward peak annotated. The file is written

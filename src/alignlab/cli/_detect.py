@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from alignlab._atomic import OutputError, refuse_input_as_output
 from alignlab.detect import (
     DETECTOR_KINDS,
     Detection,
@@ -17,6 +18,7 @@ from alignlab.detect import (
 )
 from alignlab.detect._io import (
     cell_text,
+    check_table_suffix,
     is_jsonl,
     normalise_label,
     read_table,
@@ -141,8 +143,20 @@ def _print_report(report: Agreement, title: str, stream: TextIO) -> None:
         print(f"  F1 {label}: {report.f1[label]:.3f} (n={sum(row)})", file=stream)
 
 
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an output of the wrong type, or one that would overwrite the input."""
+    if args.output is not None:
+        check_table_suffix(args.output, "--output")
+        if args.output.exists():
+            try:
+                refuse_input_as_output(args.output, [args.input], "--output")
+            except OutputError as exc:
+                raise DetectorError(str(exc)) from None
+
+
 def cmd_refusal(args: argparse.Namespace) -> int:
     """Label each response with the refusal detector."""
+    _check_paths(args)
     rows, columns = read_table(args.input)
     require_columns(args.input, columns, [args.prompt_column, args.response_column])
     if args.label_column:
@@ -160,6 +174,7 @@ def cmd_refusal(args: argparse.Namespace) -> int:
 
 def cmd_harm(args: argparse.Namespace) -> int:
     """Label each prompt with the harm classifier."""
+    _check_paths(args)
     rows, columns = read_table(args.input)
     require_columns(args.input, columns, [args.prompt_column])
     if args.label_column:
