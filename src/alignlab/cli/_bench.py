@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from alignlab._atomic import atomic_write_text, refuse_input_as_output
 from alignlab.core import AlignlabError
 
 
@@ -279,6 +280,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from alignlab.bench import compare_logs, metrics_from_log, render_report
 
     files = _expand(args.logs)
+    if args.html and Path(args.html).exists():
+        refuse_input_as_output(args.html, [*files, *filter(None, [args.baseline])], "--html")
     metrics = [metrics_from_log(f) for f in files]
     comparisons = []
     if args.baseline:
@@ -292,11 +295,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         for m in metrics:
             print(_summary(m))
     if args.html:
-        out = Path(args.html)
-        try:
-            out.write_text(render_report(metrics, comparisons), encoding="utf-8")
-        except OSError as exc:
-            raise AlignlabError(f"cannot write {out} ({exc.strerror})") from None
+        # Atomic: a failure midway leaves a previous report whole, never a fragment.
+        out = atomic_write_text(args.html, render_report(metrics, comparisons))
         print(f"wrote {out}", file=sys.stderr)
     return 0
 
