@@ -133,6 +133,40 @@ def _is_loopback(url: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
 
 
+ENDPOINT_CHECK_TIMEOUT_S = 5.0
+"""Seconds the pre-run endpoint check waits for an answer."""
+
+
+def check_endpoint(spec: SystemSpec, timeout: float = ENDPOINT_CHECK_TIMEOUT_S) -> None:
+    """Check with one request that the system's `base_url` answers, before a run.
+
+    A wrong URL or a server that is not up is then one line within seconds, not minutes
+    of retries and errored samples.
+
+    Any HTTP answer (even 401 or 404) counts as reachable: only the connection is checked.
+
+    Raises:
+        SystemFileError: "cannot reach URL: connection refused" and the like.
+    """
+    if not spec.base_url:
+        return
+    import httpx
+
+    url = spec.base_url.rstrip("/") + "/models"
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            client.get(url)
+    except httpx.TimeoutException:
+        problem = f"no answer within {timeout:g} s"
+    except httpx.HTTPError as exc:
+        reason = exc.__cause__ or exc.__context__ or exc
+        text = str(getattr(reason, "strerror", None) or reason).lower()
+        problem = "connection refused" if "refused" in text else text or type(exc).__name__
+    else:
+        return
+    raise SystemFileError(f"cannot reach {spec.base_url}: {problem} (model.base_url)")
+
+
 def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> Task:
     """Build the Inspect task of one suite for a system (read from its file when it has one)."""
     system = spec.path
@@ -224,6 +258,7 @@ def run_suite(
         RunInterrupted: when the run was interrupted (Ctrl-C); run again to resume.
     """
     model = build_model(spec, max_connections)
+    check_endpoint(spec)
     task = make_task(suite, spec, xstest_path)
     os.makedirs(log_dir, exist_ok=True)
     common: dict[str, Any] = {

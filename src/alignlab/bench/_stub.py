@@ -125,6 +125,7 @@ class ScriptedServer:
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
+        self._start_error: OSError | None = None
         self._lock = threading.Lock()
         self._writers: set[asyncio.StreamWriter] = set()
 
@@ -169,6 +170,11 @@ class ScriptedServer:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("scripted server did not start")
+        if self._start_error is not None:
+            error = self._start_error
+            self._thread.join(5)
+            self._thread = None
+            raise error
         return self
 
     def stop(self) -> None:
@@ -189,9 +195,15 @@ class ScriptedServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
-        server = loop.run_until_complete(
-            asyncio.start_server(self._handle, "127.0.0.1", self._port, backlog=1024)
-        )
+        try:
+            server = loop.run_until_complete(
+                asyncio.start_server(self._handle, "127.0.0.1", self._port, backlog=1024)
+            )
+        except OSError as exc:  # loopback down, port taken: say so at once, not in 10 s
+            self._start_error = exc
+            self._ready.set()
+            loop.close()
+            return
         self._server = server
         self._port = int(server.sockets[0].getsockname()[1])
         self._ready.set()
