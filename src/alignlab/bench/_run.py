@@ -56,12 +56,14 @@ class SuiteRun:
         log: the Inspect log (its `location` is the file written).
         resumed_from: the log that was resumed, or None for a fresh run.
         errors: samples that ended in an error (retry the run to finish them).
+        reused: True when a finished log of the same run was found and nothing ran.
     """
 
     suite: str
     log: EvalLog
     resumed_from: str | None
     errors: int
+    reused: bool = False
 
 
 def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> Model:
@@ -214,10 +216,12 @@ def _is_unfinished(log: EvalLog) -> bool:
     return results is None or results.completed_samples < results.total_samples
 
 
-def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None) -> str | None:
-    """Return the newest unfinished log in `log_dir` of this suite, system and limit, if any.
+def find_previous(
+    log_dir: str, suite: str, spec: SystemSpec, limit: int | None
+) -> tuple[str, bool] | None:
+    """The newest log in `log_dir` of this suite, system and limit, and whether it finished.
 
-    Only the newest matching log counts: once a run has finished, the next run is fresh.
+    Only the newest matching log counts.
     """
     if not Path(log_dir).is_dir():
         return None
@@ -232,8 +236,14 @@ def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None
             continue
         if header.eval.config.limit != limit:
             continue
-        return info.name if _is_unfinished(header) else None
+        return info.name, not _is_unfinished(header)
     return None
+
+
+def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None) -> str | None:
+    """Return the newest unfinished log in `log_dir` of this suite, system and limit, if any."""
+    previous = find_previous(log_dir, suite, spec, limit)
+    return previous[0] if previous is not None and not previous[1] else None
 
 
 def run_suite(
@@ -250,7 +260,9 @@ def run_suite(
     """Run (or resume) one suite against a system and return its log.
 
     Samples that still fail after the model's retries are recorded as errors in the log
-    (never silently dropped); run again with the same arguments to retry just those.
+    (never silently dropped); run again with the same arguments to retry just those. A
+    finished log of the same suite, system and limit in `log_dir` is reused as it is
+    unless `fresh`.
 
     Raises:
         SystemFileError: when the key's environment variable is not set.
@@ -273,7 +285,12 @@ def run_suite(
         "log_buffer": 10,
         "score_display": False,
     }
-    resumable = None if fresh or spec.path is None else find_resumable(log_dir, suite, spec, limit)
+    previous = None if fresh or spec.path is None else find_previous(log_dir, suite, spec, limit)
+    if previous is not None and previous[1]:
+        # The same run already finished here: reuse it rather than silently start over.
+        log = read_eval_log(previous[0])
+        return SuiteRun(suite=suite, log=log, resumed_from=None, errors=0, reused=True)
+    resumable = previous[0] if previous is not None else None
     if resumable is not None:
         logs = eval_retry(resumable, **common)
     else:

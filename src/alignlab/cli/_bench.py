@@ -60,7 +60,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument(
         "--fresh",
         action="store_true",
-        help="start afresh even if an unfinished log could be resumed",
+        help="start afresh even if a finished log can be reused or an unfinished one resumed",
     )
     run.add_argument(
         "--display",
@@ -85,7 +85,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         "0 otherwise, 2 on unusable input.",
     )
     compare.add_argument("base", metavar="BASE.eval")
-    compare.add_argument("candidate", metavar="CANDIDATE.eval")
+    compare.add_argument(
+        "candidate",
+        nargs="+",
+        metavar="CANDIDATE",
+        help="the candidate log; or a folder or several logs (a shell glob): the latest "
+        "complete log of the base's suite among them is used, and named",
+    )
     compare.add_argument(
         "--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)"
     )
@@ -207,6 +213,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(run: Any) -> None:
         where = f" (resumed {run.resumed_from})" if run.resumed_from else ""
+        if run.reused:
+            where = " (finished earlier with the same system and limit: reused; --fresh reruns)"
         print(f"{run.suite}: log {run.log.location}{where}", file=sys.stderr)
 
     started = time.perf_counter()
@@ -252,9 +260,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
-    from alignlab.bench import compare_logs, format_comparison
+    from alignlab.bench import compare_logs, format_comparison, metrics_from_log
+    from alignlab.bench._resolve import resolve_log
 
-    result = compare_logs(args.base, args.candidate, alpha=args.alpha)
+    suite = None
+    if len(args.candidate) > 1 or Path(args.candidate[0]).is_dir():
+        suite = metrics_from_log(args.base).task.split("/")[-1]
+    candidate, note = resolve_log(args.candidate, suite)
+    if note:
+        print(f"alignlab: candidate: {note}", file=sys.stderr)
+    result = compare_logs(args.base, candidate, alpha=args.alpha)
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_comparison(result))
     return 1 if result.regressed else 0
 
