@@ -38,7 +38,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="label responses as refusals or prompts as unsafe, offline",
         description="Run an offline detector over every row of a CSV or JSONL file.",
     )
-    kinds = detect.add_subparsers(dest="detector_task", metavar="TASK", required=True)
+    kinds = detect.add_subparsers(
+        dest="detector_task", metavar="TASK", required=True, parser_class=type(detect)
+    )
     refusal = kinds.add_parser(
         "refusal",
         help="label each response full_compliance, full_refusal or partial_refusal",
@@ -46,7 +48,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     _common(refusal)
     refusal.add_argument(
-        "--response-column", default="completion", help="column with the response text"
+        "--response-column",
+        default="completion",
+        help="column with the response text (default: completion)",
     )
     refusal.set_defaults(func=cmd_refusal)
     harm = kinds.add_parser(
@@ -71,7 +75,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--detector", choices=DETECTOR_KINDS, default="trained", help="detector kind"
     )
-    parser.add_argument("--batch-size", type=int, default=64, help="rows per batch (64)")
+    parser.add_argument("--batch-size", type=int, default=64, help="rows per batch")
 
 
 def _run_batched(
