@@ -72,3 +72,27 @@ def test_demo_shows_progress_while_it_runs(tmp_path: Path) -> None:
 def test_demo_system_files_say_what_they_need() -> None:
     text = system_toml("x", "scripted-calibrated", "http://127.0.0.1:1/v1", "")
     assert "lives only while" in text and "alignlab bench init" in text
+
+
+@pytest.mark.parametrize("provider", ["local", "openai", "anthropic"])
+def test_bench_init_writes_a_valid_commented_system_file(
+    provider: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alignlab.bench import load_system
+
+    out = tmp_path / f"{provider}.toml"
+    assert main(["bench", "init", provider, "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"wrote {out}" in said and "next:" in said
+    spec = load_system(out)
+    assert spec.model.startswith(
+        {"local": "openai-api/", "openai": "openai/"}.get(provider, "anth")
+    )
+    if provider == "local":
+        assert spec.api_key_env is None and spec.base_url == "http://127.0.0.1:8080/v1"
+        assert ":8000" not in out.read_text()  # never the Lab's port
+    else:
+        assert spec.api_key_env == f"{provider.upper()}_API_KEY"
+    # never over an existing file
+    assert main(["bench", "init", provider, "--out", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err

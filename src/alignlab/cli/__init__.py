@@ -29,6 +29,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "alignlab lab": ("alignlab lab", "alignlab lab --port 8080 --no-browser"),
     "alignlab bench": ("alignlab bench demo", "alignlab bench run my-bot.toml"),
+    "alignlab bench init": ("alignlab bench init local --out my-bot.toml",),
     "alignlab bench run": (
         "alignlab bench run my-bot.toml --limit 50",
         "alignlab bench run my-bot.toml --suite xstest --xstest xstest.csv --log-dir logs/cand",

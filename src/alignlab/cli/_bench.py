@@ -32,6 +32,19 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     group.required = True
 
+    init = group.add_parser(
+        "init", help="write a commented system file for your provider, and say what to set"
+    )
+    init.add_argument(
+        "provider",
+        choices=["local", "openai", "anthropic"],
+        help="local: an OpenAI-compatible server (vLLM, Ollama, llama.cpp); openai; anthropic",
+    )
+    init.add_argument(
+        "--out", metavar="FILE.toml", help="where to write it (default PROVIDER.toml)"
+    )
+    init.set_defaults(func=cmd_init)
+
     run = group.add_parser("run", help="run suites against the system a system file names")
     run.add_argument("system", metavar="SYSTEM.toml", help="the system file")
     run.add_argument(
@@ -191,6 +204,16 @@ def _summary(metrics: Any) -> str:
             f"harm prevented {g.harm_prevented.count}/{g.harm_prevented.total} unsafe"
         )
     return "\n".join(lines)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write a system file template and say what to do next."""
+    from alignlab.bench._init import PROVIDERS, write_system_template
+
+    path = write_system_template(args.provider, args.out or f"{args.provider}.toml")
+    print(f"wrote {path}")
+    print(f"next: {PROVIDERS[args.provider][3]}; then: alignlab bench run {path} --limit 20")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
