@@ -49,11 +49,15 @@ def _summary(times: list[float]) -> tuple[float, float]:
 
 def bench_experiment(
     spec: ExperimentSpec, runs: int, *, fresh_seed: bool, seed: int
-) -> list[float]:
-    """Times (ms) of `runs` calls at random settings, after one warm-up call."""
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU times (ms) of `runs` calls at random settings, after one warm-up call.
+
+    CPU time (this process) is reported beside wall time because the machine is shared:
+    under load, wall time includes waiting for a core.
+    """
     rng = np.random.default_rng(seed)
     alignlab.run(spec.id, seed=seed)  # the first call: imports, tables, caches
-    times = []
+    times, cpu = [], []
     for i in range(runs):
         pressure, fidelity, oversight = rng.random(3).tolist()
         kwargs = {
@@ -63,10 +67,11 @@ def bench_experiment(
             "seed": seed + 1 + i if fresh_seed else seed,
             **_random_options(spec, rng),
         }
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         alignlab.run(spec.id, **kwargs)
         times.append(1000.0 * (time.perf_counter() - start))
-    return times
+        cpu.append(1000.0 * (time.process_time() - start_cpu))
+    return times, cpu
 
 
 def bench_pool_sizes(sizes: list[int], runs: int, seed: int) -> list[tuple[int, str, float, float]]:
@@ -103,6 +108,9 @@ def main() -> None:
     parser.add_argument("--pool-runs", type=int, default=30, help="timed runs per pool size")
     parser.add_argument("--quick", action="store_true", help="40 runs, 10 per pool size")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--only", nargs="*", default=[], metavar="ID", help="time only these experiments"
+    )
     args = parser.parse_args()
     runs, pool_runs = (40, 10) if args.quick else (args.runs, args.pool_runs)
 
@@ -115,13 +123,17 @@ def main() -> None:
     print()
     print(f"alignlab.run, {runs} random settings and options per row, after one warm-up call")
     print()
-    print("| experiment | seed | median ms | p95 ms |")
-    print("|---|---|---:|---:|")
-    for spec in alignlab.experiments():
+    print("| experiment | seed | median ms | p95 ms | median CPU ms |")
+    print("|---|---|---:|---:|---:|")
+    chosen = [s for s in alignlab.experiments() if not args.only or s.id in args.only]
+    for spec in chosen:
         for fresh in (False, True):
-            median, p95 = _summary(bench_experiment(spec, runs, fresh_seed=fresh, seed=args.seed))
+            wall, cpu = bench_experiment(spec, runs, fresh_seed=fresh, seed=args.seed)
+            median, p95 = _summary(wall)
             regime = "fresh each call" if fresh else "same seed"
-            print(f"| {spec.id} | {regime} | {median:.1f} | {p95:.1f} |")
+            print(f"| {spec.id} | {regime} | {median:.1f} | {p95:.1f} | {_summary(cpu)[0]:.1f} |")
+    if args.only:
+        return
     print()
     print(
         f"goodhart cost vs pool_size ({pool_runs} random pressure/oversight settings each, "

@@ -122,11 +122,21 @@ def bench_goal_misgeneralization(
         data = alignlab.run(
             "goal-misgeneralization", fidelity=fidelity, oversight=oversight
         ).to_dict()
+        blended = data["fr_blended_ci"]
         print(
             f"  random-coin share {gm.random_share(fidelity):.4g}, coin check {oversight:.1f}: "
             f"training reward {data['proxy']:.3f}, test reward {data['true']:.3f}, "
-            f"FR {data['fr']:.1f} [{data['fr_ci'][0]:.1f}, {data['fr_ci'][1]:.1f}]"
+            f"off-path FR {data['fr']:.1f} [{data['fr_ci'][0]:.1f}, {data['fr_ci'][1]:.1f}], "
+            f"blended FR {data['fr_blended']:.1f} [{blended[0]:.1f}, {blended[1]:.1f}]"
         )
+    data = alignlab.run("goal-misgeneralization").to_dict()
+    untrained = data["untrained"]
+    print(
+        f"  untrained (seed 0): test reward {untrained['test_reward']:.3f}, off-path FR "
+        f"{untrained['fr']:.1f}, {untrained['episode_steps']:.1f} steps per test episode; "
+        f"trained: {data['episode_steps']:.1f} steps; FR by coin height "
+        + ", ".join(f"{k}: {v:.1f}" for k, v in data["fr_by_coin_height"].items())
+    )
 
 
 def main() -> None:

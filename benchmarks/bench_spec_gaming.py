@@ -4,7 +4,8 @@ Each world is timed at random settings of the three sliders (fresh fidelity and
 oversight every run, so the solved-MDP caches do not help), after a few warm-up runs
 that load modules and build the static tables. It also prints, per world, the observed
 return and hidden performance of the hacking and the honest behaviour (the README's
-table) and FR at full pressure with and without the loophole closed.
+table) and FR at full pressure with and without the loophole closed, and FR (the hack
+rate) beside the hidden performance lost against honest play, saying which FRs are exact.
 
     python benchmarks/bench_spec_gaming.py [--runs 60] [--seed 0]
 """
@@ -67,9 +68,12 @@ def main() -> None:
         closed = alignlab.run("spec-gaming", pressure=1, fidelity=1, oversight=0, world=world).fr
         print(f"| {world} | {open_fr:.1f} | {closed:.1f} |")
     print()
-    print("| world (README plot setting) | pressure | proxy | true | FR /100 |")
-    print("|---|---|---|---|---|")
-    for world, fidelity, oversight in PLOTTED:
+    print(
+        "| world (plot setting) | pressure | proxy | true | FR /100 (hack rate) | fr_ci "
+        "| hidden lost vs honest |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for world, fidelity, oversight in (*PLOTTED, ("tomato-watering", 0.0, 0.5)):
         for pressure in (0.0, 0.7, 1.0):
             data = alignlab.run(
                 "spec-gaming",
@@ -78,9 +82,13 @@ def main() -> None:
                 oversight=oversight,
                 world=world,
             ).to_dict()
+            lo, hi = data["fr_ci"]
+            interval = "exact" if data["fr_ci_covers"].startswith("exact") else f"{lo:.1f}-{hi:.1f}"
+            harm = data["harm"]
             print(
                 f"| {world} (f={fidelity}, o={oversight}) | {pressure} | {data['proxy']:.2f} "
-                f"| {data['true']:.2f} | {data['fr']:.1f} |"
+                f"| {data['true']:.2f} | {data['fr']:.1f} | {interval} | "
+                f"{harm['hidden_lost']:.2f} ({100 * harm['hidden_lost_share']:.0f}%) |"
             )
     print()
     print(f"| world | median ms | p95 ms | median CPU ms | ({args.runs} runs, random settings)")

@@ -25,21 +25,25 @@ from alignlab.core import (
     ExperimentSpec,
     ParameterError,
     Result,
+    SeedBand,
     check_experiment,
     get,
     specs,
 )
+from alignlab.core import run_seeds as _run_seeds
 
 __all__ = [
     "AlignlabError",
     "ExperimentSpec",
     "ParameterError",
     "Result",
+    "SeedBand",
     "__version__",
     "check_experiment",
     "experiments",
     "get",
     "run",
+    "run_seeds",
 ]
 
 
@@ -66,3 +70,31 @@ def run(
         ParameterError: for an unknown experiment or any invalid input.
     """
     return get(experiment).run(pressure, fidelity, oversight, seed=seed, options=options)
+
+
+def run_seeds(
+    experiment: str,
+    *,
+    pressure: float | None = None,
+    fidelity: float | None = None,
+    oversight: float | None = None,
+    seeds: int = 5,
+    seed: int = DEFAULT_SEED,
+    **options: Any,
+) -> SeedBand:
+    """Run one setting under `seeds` consecutive seeds from `seed`: the seed band.
+
+    Each seed's `fr_ci` covers only its own sampling error; the band's `summary()` adds
+    the across-seed mean, spread, a 95% interval of the mean and one for a new seed.
+
+    Example:
+        >>> band = alignlab.run_seeds("rater-bias", pressure=0.8, seeds=3)  # doctest: +SKIP
+        >>> band.summary()["seeds"]  # doctest: +SKIP
+        [0, 1, 2]
+
+    Raises:
+        ParameterError: for an unknown experiment, invalid input, or seeds outside [1, 64].
+    """
+    return _run_seeds(
+        experiment, pressure, fidelity, oversight, seeds=seeds, seed=seed, options=options
+    )

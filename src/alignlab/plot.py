@@ -96,7 +96,25 @@ def build_figure(data: dict[str, Any], spec: ExperimentSpec | None = None) -> Fi
         + (f"\noptions: {options}" if options else ""),
         fontsize=9,
     )
-    bottom.plot(x, curve["fr"], color="#c53030", lw=2)
+    bottom.plot(x, curve["fr"], color="#c53030", lw=2, label="FR")
+    if "fr_blended" in curve:  # goal-misgeneralization: FR over every test level
+        bottom.plot(
+            x, curve["fr_blended"], color="#c53030", lw=1, ls="--", label="FR, all test levels"
+        )
+    band = data.get("seed_band")
+    if band:  # the across-seed mean +- sd of the FR curve
+        mean, sd = np.asarray(band["curve_fr_mean"]), np.asarray(band["curve_fr_sd"])
+        bottom.fill_between(
+            x,
+            mean - sd,
+            mean + sd,
+            color="#c53030",
+            alpha=0.15,
+            lw=0,
+            label=f"mean +- sd over {len(band['seeds'])} seeds",
+        )
+    if "fr_blended" in curve or band:
+        bottom.legend(loc="best", fontsize=8)
     lo, hi = data["fr_ci"]
     bottom.errorbar(
         [x_now],
@@ -127,7 +145,7 @@ def plot_result(data: dict[str, Any], path: str | Path, spec: ExperimentSpec | N
         ParameterError: for an unsupported suffix.
         OutputError: when the file cannot be written.
 
-    Example:
+    Examples:
         >>> import alignlab
         >>> result = alignlab.run("goodhart", pressure=0.5)  # doctest: +SKIP
         >>> plot_result(result.to_dict(), "goodhart.png")  # doctest: +SKIP

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import alignlab
+from alignlab.core import fr_per_100
+from alignlab.detect.calibration_table import suite, suite_digest
 from alignlab.experiments import _refusal_calibration_table as table
 from alignlab.experiments import refusal_calibration as rc
 
@@ -131,3 +133,50 @@ def test_table_matches_the_real_classifiers() -> None:
         for j, fn in enumerate(REWORDINGS.values()):
             got = build.unsafe_scores(kind, [fn(examples[i].prompt) for i in picked])
             np.testing.assert_allclose(got, [reworded[r][j] for r in reworded_idx], atol=2e-3)
+
+
+def test_the_suite_is_base_prompts_times_three_consecutive_rewordings() -> None:
+    # The cluster interval groups prompts by BASE_PROMPT (table index // 3); that holds
+    # only if the table lists each base prompt with its two re-framings, consecutively.
+    prompts = suite()
+    assert suite_digest(prompts) == table.SUITE_DIGEST  # table order = suite order
+    assert len(prompts) == 56 * rc.REWORDINGS_PER_BASE
+    for first in range(0, len(prompts), rc.REWORDINGS_PER_BASE):
+        group = prompts[first : first + rc.REWORDINGS_PER_BASE]
+        core = group[0].prompt[1:].rstrip(".?!")
+        assert all(core in p.prompt for p in group), [p.prompt for p in group]
+        assert len({(p.label, p.category) for p in group}) == 1
+    assert len(np.unique(rc.BASE_PROMPT)) == 56
+
+
+@settings(max_examples=20, deadline=None)
+@given(pressure=unit, fidelity=unit, oversight=unit, seed=seeds)
+def test_rates_and_their_weights_make_up_fr(
+    pressure: float, fidelity: float, oversight: float, seed: int
+) -> None:
+    data = alignlab.run(
+        "refusal-calibration", pressure=pressure, fidelity=fidelity, oversight=oversight, seed=seed
+    ).to_dict()
+    rates, phys = data["rates"], data["physical"]
+    weights = rates["fr_weights"]
+    assert weights == pytest.approx({"over_refusal": 108 / 168, "unsafe_compliance": 60 / 168})
+    mixed = weights["over_refusal"] * rates["over_refusal"]
+    mixed += weights["unsafe_compliance"] * rates["unsafe_compliance"]
+    assert data["fr"] == pytest.approx(mixed)
+    assert rates["over_refusal"] == pytest.approx(100 * phys["over_refusals"] / 108)
+    assert rates["unsafe_compliance"] == pytest.approx(100 * phys["unsafe_compliances"] / 60)
+    for key in ("over_refusal", "unsafe_compliance"):
+        lo, hi = rates[f"{key}_ci"]
+        assert lo <= rates[key] <= hi
+
+
+def test_the_interval_is_clustered_by_base_prompt() -> None:
+    # Rewordings of one base prompt share their fate, so the interval is wider than a
+    # Wilson interval that treats the 168 prompts as independent.
+    data = alignlab.run("refusal-calibration").to_dict()
+    phys = data["physical"]
+    _, (wlo, whi) = fr_per_100(phys["over_refusals"] + phys["unsafe_compliances"], 168)
+    lo, hi = data["fr_ci"]
+    assert data["design_effect"] > 1.2
+    assert hi - lo > 1.2 * (whi - wlo)
+    assert "56 base prompts" in data["fr_ci_covers"]

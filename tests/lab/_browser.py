@@ -150,8 +150,13 @@ def library_result(url: str) -> dict[str, Any]:
     spec = alignlab.get(state.pop("experiment"))
     sliders = {s: float(state.pop(s)) for s in ("pressure", "fidelity", "oversight")}
     seed = int(state.pop("seed"))
+    seeds = int(state.pop("seeds", "1"))
+    if seeds > 1:
+        band = alignlab.run_seeds(spec.id, **sliders, seeds=seeds, seed=seed, **state)
+        data: dict[str, Any] = json.loads(json.dumps(band.to_dict()))
+        return data
     result = spec.run(**sliders, seed=seed, options=state)
-    data: dict[str, Any] = json.loads(json.dumps(result.to_dict()))
+    data = json.loads(json.dumps(result.to_dict()))
     return data
 
 

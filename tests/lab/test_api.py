@@ -274,3 +274,22 @@ def test_grid_is_chosen_by_time_budget(labtoy_id: str, tmp_path: Path) -> None:
         surface = decode_surface(client.get("/api/surface/labtoy").content)
     coarsest = GRID_LADDER[-1]
     assert surface.arrays["fr"].shape == (coarsest.fidelity, coarsest.oversight, coarsest.pressure)
+
+
+def test_run_with_seeds_returns_the_seed_band(client: TestClient) -> None:
+    body = {"experiment": "labtoy", "params": {"pressure": 0.7}, "seed": 5, "seeds": 3}
+    response = client.post("/api/run", json=body)
+    assert response.status_code == 200
+    expected = alignlab.run_seeds("labtoy", pressure=0.7, seeds=3, seed=5).to_dict()
+    assert response.json() == json.loads(json.dumps(expected))
+    assert response.json()["seed_band"]["seeds"] == [5, 6, 7]
+    single = client.post("/api/run", json={**body, "seeds": 1}).json()
+    assert "seed_band" not in single and single["fr"] == expected["fr"]
+
+
+@pytest.mark.parametrize("seeds", [0, 65, 2.5, "3", True, None])
+def test_run_rejects_bad_seed_counts(client: TestClient, seeds: object) -> None:
+    body = {"experiment": "labtoy", "seeds": seeds}
+    response = client.post("/api/run", json=body)
+    assert response.status_code == 422
+    assert "seeds" in response.json()["error"]

@@ -263,6 +263,7 @@ def test_page_model_url_state_round_trips(page: Any, lab_url: str) -> None:
                 "oversight": round(float(rng.random()), 3),
             },
             "seed": int(rng.integers(0, 2**32)),
+            "seeds": int(rng.integers(1, 17)),
             "options": {
                 "tail": str(rng.choice(["heavy", "light"])),
                 "audit": bool(rng.random() < 0.5),
@@ -299,3 +300,26 @@ def test_every_experiment_drags_and_matches_the_library(
         shown = wait_exact(page)
         assert float(url_state(page.url)[name]) == pytest.approx(target, abs=0.02)
         assert_matches_library(shown, page.url)
+
+
+def test_seed_band_runs_several_seeds_and_says_what_each_interval_covers(
+    page: Any, lab_url: str
+) -> None:
+    shown = open_lab(page, lab_url, "#experiment=labtoy&pressure=0.8&seed=3&seeds=4")
+    assert page.locator("#seeds").input_value() == "4"
+    assert url_state(page.url)["seeds"] == "4"
+    page.wait_for_function("document.getElementById('seed-band').textContent.length > 0")
+    text = page.locator("#seed-band").text_content()
+    band = alignlab.run_seeds("labtoy", pressure=0.8, seeds=4, seed=3).summary()
+    assert text.startswith("Across 4 seeds (3–6): FR mean")
+    assert "covers seed 3 alone" in text
+    assert f"{band['within_seed_ci_covering_mean']} of 4" in text
+    assert_matches_library(shown, page.url)  # the dial still shows seed 3's own result
+    # Back to one seed: no band, and the request carries no seeds.
+    page.fill("#seeds", "1")
+    page.dispatch_event("#seeds", "change")
+    page.wait_for_function("document.getElementById('seed-band').textContent === ''")
+    assert url_state(page.url)["seeds"] == "1"
+    # A hand-edited link with a bad seed count falls back to one seed.
+    open_lab(page, lab_url, "#experiment=labtoy&seeds=99")
+    assert url_state(page.url)["seeds"] == "1"

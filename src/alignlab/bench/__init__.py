@@ -4,7 +4,7 @@ Built on Inspect AI: the suites are registered Inspect tasks (`alignlab/refusal_
 `alignlab/honesty`, `alignlab/xstest`), the guardrails are Inspect solvers, and the
 regression gate reads any Inspect log with per-sample scores.
 
-Example:
+Examples:
     >>> from alignlab.bench import parse_system, mcnemar_exact
     >>> parse_system({"model": {"name": "openai-api/local/llama3"}}).timeout
     120

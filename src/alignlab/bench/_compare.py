@@ -121,7 +121,7 @@ class Comparison:
 def mcnemar_exact(base_only: int, candidate_only: int) -> float:
     """Exact two-sided McNemar p-value from the two discordant counts.
 
-    Example:
+    Examples:
         >>> round(mcnemar_exact(0, 10), 4)
         0.002
         >>> mcnemar_exact(0, 0)
@@ -136,7 +136,7 @@ def mcnemar_exact(base_only: int, candidate_only: int) -> float:
 def holm(p_values: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values, in the input order.
 
-    Example:
+    Examples:
         >>> holm([0.01, 0.04, 0.03])
         [0.03, 0.06, 0.06]
     """

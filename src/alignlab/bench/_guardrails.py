@@ -226,7 +226,7 @@ def layer_solver(layer: GuardrailSpec) -> Solver:
 def system_solvers(system: SystemSpec | None) -> list[Solver]:
     """Return the solver chain of a system: system prompt, input layers, generate, output layers.
 
-    Example:
+    Examples:
         >>> len(system_solvers(None))  # no system file: plain generation
         1
     """

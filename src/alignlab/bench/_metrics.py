@@ -137,7 +137,7 @@ class RunMetrics:
 def value_to_number(value: Any) -> float | None:
     """Map one score value to a number: numbers and bools as is, C/I/P/N as 1/0/0.5/0.
 
-    Example:
+    Examples:
         >>> value_to_number("C"), value_to_number(True), value_to_number(None)
         (1.0, 1.0, None)
     """

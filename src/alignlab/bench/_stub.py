@@ -101,7 +101,7 @@ class ScriptedServer:
     Each model name maps to one policy, so one server can host several scripted systems.
     Use it as a context manager; it runs its own event loop in a daemon thread.
 
-    Example:
+    Examples:
         >>> with ScriptedServer({"echo": lambda m: m[-1]["content"]}) as server:
         ...     server.base_url.startswith("http://127.0.0.1:")
         True

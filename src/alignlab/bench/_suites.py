@@ -74,7 +74,7 @@ def honesty_items() -> list[dict[str, Any]]:
 def refusal_dataset() -> MemoryDataset:
     """The `refusal_calibration` items as an Inspect dataset (metadata: kind, category, unsafe).
 
-    Example:
+    Examples:
         >>> len(refusal_dataset()) >= 300
         True
     """
@@ -96,7 +96,7 @@ def refusal_dataset() -> MemoryDataset:
 def honesty_dataset() -> MemoryDataset:
     """The `honesty` items as an Inspect dataset (target: the accepted answers).
 
-    Example:
+    Examples:
         >>> len(honesty_dataset()) >= 150
         True
     """

@@ -309,7 +309,7 @@ def parse_system(
     Raises:
         SystemFileError: naming the first invalid field.
 
-    Example:
+    Examples:
         >>> spec = parse_system({"model": {"name": "openai-api/local/llama3"}})
         >>> spec.model, spec.max_retries
         ('openai-api/local/llama3', 3)

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import alignlab
-from alignlab.core import ParameterError
+from alignlab.core import ParameterError, run_seeds
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
@@ -33,6 +33,14 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
             help=f"{slider} slider in [0, 1] (default: the experiment's)",
         )
     run.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
+    run.add_argument(
+        "--seeds",
+        type=str,
+        default=None,
+        metavar="K",
+        help="run seeds SEED..SEED+K-1 and report the across-seed mean and spread beside "
+        "the first seed's within-seed interval (JSON: seed_band)",
+    )
     run.add_argument(
         "--option",
         action="append",
@@ -95,14 +103,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         from alignlab.plot import plot_path
 
         plot_to = plot_path(args.plot)  # a bad suffix fails before the run, not after
-    result = spec.run(
-        args.pressure,
-        args.fidelity,
-        args.oversight,
-        seed=args.seed,
-        options=_parse_options(args.option),
-    )
-    data = result.to_dict()
+    if args.seeds is not None:
+        data = run_seeds(
+            spec.id,
+            args.pressure,
+            args.fidelity,
+            args.oversight,
+            seeds=args.seeds,
+            seed=args.seed,
+            options=_parse_options(args.option),
+        ).to_dict()
+    else:
+        data = spec.run(
+            args.pressure,
+            args.fidelity,
+            args.oversight,
+            seed=args.seed,
+            options=_parse_options(args.option),
+        ).to_dict()
     if plot_to is not None:
         from alignlab.plot import plot_result
 
@@ -130,11 +148,23 @@ def format_summary(data: dict[str, Any]) -> str:
         f"physical  {physical}",
         f"proxy     {data['proxy']:.3f}",
         f"true      {data['true']:.3f}",
-        f"FR /100   {data['fr']:.1f}  (95% CI {lo:.1f}-{hi:.1f})",
+        f"FR /100   {data['fr']:.1f}  (95% CI {lo:.1f}-{hi:.1f}, within seed {data['seed']})",
         f"peak      true reward {peak['true']:.3f} at pressure {peak['pressure']:.2f}",
-        "",
-        data["explanation"],
     ]
+    band = data.get("seed_band")
+    if band:
+        k = len(band["seeds"])
+        mlo, mhi = band["mean_ci"]
+        plo, phi = band["prediction"]
+        lines[-1:-1] = [
+            f"seeds     {band['seeds'][0]}..{band['seeds'][-1]} ({k}): FR mean {band['mean']:.1f}"
+            f"  sd {band['sd']:.1f}  range {band['min']:.1f}-{band['max']:.1f}",
+            f"          95% CI of the mean over seeds {mlo:.1f}-{mhi:.1f}; "
+            f"a new seed: {plo:.1f}-{phi:.1f}",
+            f"          within-seed intervals holding the mean: "
+            f"{band['within_seed_ci_covering_mean']} of {k}",
+        ]
+    lines += ["", data["explanation"]]
     return "\n".join(lines)
 
 

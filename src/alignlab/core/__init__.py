@@ -29,14 +29,31 @@ from alignlab.core._registry import (
     specs,
     unregister,
 )
-from alignlab.core._result import LOOP_STAGES, REQUIRED_CURVE_KEYS, LoopStage, Measurement, Result
-from alignlab.core._stats import fr_per_100, wilson_interval
+from alignlab.core._result import (
+    LOOP_STAGES,
+    REQUIRED_CURVE_KEYS,
+    WITHIN_SEED_INTERVAL,
+    LoopStage,
+    Measurement,
+    Result,
+)
+from alignlab.core._seeds import (
+    ACROSS_SEEDS,
+    MAX_SEEDS,
+    SeedBand,
+    run_seeds,
+    validate_seed_count,
+)
+from alignlab.core._stats import cluster_fr_per_100, fr_per_100, wilson_interval
 
 __all__ = [
+    "ACROSS_SEEDS",
     "DEFAULT_SEED",
     "LOOP_STAGES",
+    "MAX_SEEDS",
     "REQUIRED_CURVE_KEYS",
     "SLIDERS",
+    "WITHIN_SEED_INTERVAL",
     "AlignlabError",
     "ExperimentCheckError",
     "ExperimentFn",
@@ -48,16 +65,20 @@ __all__ = [
     "ParameterError",
     "Result",
     "Schema",
+    "SeedBand",
     "Slider",
     "Sliders",
     "UnknownExperimentError",
     "check_experiment",
     "check_result_dict",
+    "cluster_fr_per_100",
     "fr_per_100",
     "get",
     "register",
+    "run_seeds",
     "specs",
     "unregister",
     "validate_seed",
+    "validate_seed_count",
     "wilson_interval",
 ]

@@ -3,7 +3,8 @@
 `check_experiment("my-id")` runs the experiment at corner, default and random settings,
 for every choice of every choice-option, and verifies the contracts the CLI and the page
 rely on: bit-identical results for the same seed, JSON-clean output, FR in [0, 100]
-inside its interval, well-formed curves and agent loop, and clear errors for bad input.
+inside its interval (which says what it covers), well-formed curves and agent loop, and
+clear errors for bad input.
 """
 
 from __future__ import annotations
@@ -95,6 +96,9 @@ def check_result_dict(data: dict[str, Any]) -> list[str]:
         problems.append("explanation must be a non-empty sentence")
     if not data["physical"]:
         problems.append("physical must report what the sliders mapped to")
+    covers = data.get("fr_ci_covers")
+    if not isinstance(covers, str) or not covers.strip():
+        problems.append("fr_ci_covers must say, in a sentence, what fr_ci covers")
     return problems
 
 
@@ -104,7 +108,7 @@ def check_experiment(id: str, *, n_random: int = 4, seed: int = 12345) -> int:
     Raises:
         ExperimentCheckError: listing every problem found.
 
-    Example:
+    Examples:
         >>> import alignlab
         >>> alignlab.check_experiment("goodhart") > 0  # doctest: +SKIP
         True

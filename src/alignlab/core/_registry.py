@@ -104,7 +104,7 @@ def register(
 ) -> Callable[[ExperimentFn], ExperimentFn]:
     """Register an experiment function under `id` (a decorator).
 
-    Example:
+    Examples:
         >>> from alignlab.core import register, Schema  # doctest: +SKIP
         >>> @register("toy", title="Toy", summary="...", schema=SCHEMA, fr_definition="...")
         ... def toy(sliders, options, rng): ...

@@ -28,6 +28,13 @@ LOOP_STAGES: tuple[str, ...] = (
 REQUIRED_CURVE_KEYS: tuple[str, ...] = ("pressure", "proxy", "true", "fr")
 """Arrays every curve carries, all over the same pressure grid in [0, 1]."""
 
+WITHIN_SEED_INTERVAL = (
+    "within-seed: 95% sampling interval of this seed's evaluation, with the trained or "
+    "fitted system held fixed; it does not cover variation across seeds (for that, run "
+    "several seeds: alignlab.run_seeds, or --seeds K)"
+)
+"""What `fr_ci` covers unless an experiment says more precisely (`Measurement.fr_ci_covers`)."""
+
 
 @dataclass(frozen=True)
 class LoopStage:
@@ -69,6 +76,7 @@ class Measurement:
         loop: One `LoopStage` per stage of `LOOP_STAGES`.
         explanation: One or two plain sentences on what happened at these settings.
         extras: Experiment-specific JSON-ready values merged into `to_dict()`.
+        fr_ci_covers: What `fr_ci` covers, in one sentence (which error, over what).
     """
 
     physical: Mapping[str, float | int | str]
@@ -80,6 +88,7 @@ class Measurement:
     loop: Sequence[LoopStage]
     explanation: str
     extras: Mapping[str, Any] = field(default_factory=dict)
+    fr_ci_covers: str = WITHIN_SEED_INTERVAL
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,7 @@ class Result:
             "physical": {k: _plain(v) for k, v in m.physical.items()},
             "fr": float(m.fr),
             "fr_ci": [float(m.fr_ci[0]), float(m.fr_ci[1])],
+            "fr_ci_covers": m.fr_ci_covers,
             "proxy": float(m.proxy),
             "true": float(m.true),
             "curve": {k: np.asarray(v, dtype=float).tolist() for k, v in m.curve.items()},

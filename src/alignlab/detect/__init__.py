@@ -5,7 +5,7 @@ Both run on a CPU with no network. Every detector takes a batch of texts and ret
 `refusal_detector()` and `harm_classifier()` build the trained detectors by default, or
 the string-match baselines with `kind="keyword"`.
 
-Example:
+Examples:
     >>> from alignlab.detect import refusal_detector
     >>> det = refusal_detector("keyword")
     >>> [d.label for d in det.detect(["q", "q"], ["I cannot help.", "Sure, here it is."])]

@@ -72,7 +72,7 @@ class HarmClassifier(Protocol):
 def detection_from_probabilities(labels: Sequence[str], probs: Sequence[float]) -> Detection:
     """Build a `Detection` from one probability per label (the arg-max becomes the label).
 
-    Example:
+    Examples:
         >>> detection_from_probabilities(("safe", "unsafe"), (0.2, 0.8)).label
         'unsafe'
     """

@@ -42,7 +42,7 @@ def _load(name: str, split: str | None) -> list[Example]:
 def load_responses(split: str | None = None) -> list[Example]:
     """Return the labelled responses (all, or one split).
 
-    Example:
+    Examples:
         >>> len(load_responses("test")) > 100
         True
     """
@@ -52,7 +52,7 @@ def load_responses(split: str | None = None) -> list[Example]:
 def load_prompts(split: str | None = None) -> list[Example]:
     """Return the labelled prompts (all, or one split).
 
-    Example:
+    Examples:
         >>> {e.label for e in load_prompts("test")} == {"safe", "unsafe"}
         True
     """

@@ -58,7 +58,7 @@ def model_files() -> tuple[Path, Path]:
 class MiniLMEmbedder:
     """Mean-pooled, L2-normalised MiniLM sentence embeddings (as sentence-transformers does).
 
-    Example:
+    Examples:
         >>> emb = MiniLMEmbedder()  # doctest: +SKIP
         >>> emb.embed(["hello", "world"]).shape  # doctest: +SKIP
         (2, 384)

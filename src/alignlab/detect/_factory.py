@@ -25,7 +25,7 @@ def refusal_detector(kind: str = "trained") -> RefusalDetector:
     Raises:
         DetectorError: for an unknown kind, or when the trained model cannot be loaded.
 
-    Example:
+    Examples:
         >>> det = refusal_detector("keyword")
         >>> det.detect(["Hi"], ["No, I won't do that."])[0].label
         'full_refusal'
@@ -44,7 +44,7 @@ def harm_classifier(kind: str = "trained") -> HarmClassifier:
     Raises:
         DetectorError: for an unknown kind, or when the trained model cannot be loaded.
 
-    Example:
+    Examples:
         >>> clf = harm_classifier("keyword")
         >>> clf.detect(["What is the capital of France?"])[0].label
         'safe'

@@ -105,7 +105,7 @@ def _refusal_row(response: str) -> list[float]:
 def refusal_features(responses: Sequence[str]) -> np.ndarray:
     """Return a (len(responses), len(REFUSAL_FEATURE_NAMES)) float array.
 
-    Example:
+    Examples:
         >>> f = refusal_features(["I'm sorry to hear that. Try resting."])
         >>> float(dict(zip(REFUSAL_FEATURE_NAMES, f[0]))["sympathy_apology"])
         1.0

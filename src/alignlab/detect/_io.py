@@ -187,7 +187,7 @@ def normalise_label(raw: str, labels: Sequence[str]) -> str | None:
     Accepts XSTest's `1_full_compliance`/`2_full_refusal`/`3_partial_refusal` names,
     any case, spaces or hyphens for underscores.
 
-    Example:
+    Examples:
         >>> normalise_label("2_full_refusal", ("full_compliance", "full_refusal"))
         'full_refusal'
     """

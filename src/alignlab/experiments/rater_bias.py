@@ -175,7 +175,7 @@ def fit_bradley_terry(
     Returns:
         The (k,) reward weights w, so that P(first preferred) = sigmoid(w . diff).
 
-    Example:
+    Examples:
         >>> rng = np.random.default_rng(0)
         >>> d = rng.standard_normal((4000, 2))
         >>> y = (rng.random(4000) < 1 / (1 + np.exp(-d @ [2.0, -1.0]))).astype(float)
@@ -203,7 +203,7 @@ def best_of_n_weights(n: np.ndarray, pool: int) -> np.ndarray:
     the CDF F^n is still a distribution). Computed in float32 as exp(n log(i/N)), which
     is twice as fast as float64 powers and accurate to about 1e-7 per weight.
 
-    Example:
+    Examples:
         >>> np.round(best_of_n_weights(np.array([1.0, 2.0]), 2), 6).tolist()
         [[0.5, 0.5], [0.25, 0.75]]
     """

@@ -30,12 +30,14 @@ tomatoes are watered (29 tiles x 2^13 gardens). The environment itself is simula
 exactly, garden and all; only the agent's planner is factored. Because each tomato
 dries independently and the reward is a sum over tomatoes, the value of any
 *position-only* behaviour is exactly linear in the garden, `A(x) + sum_i w_i D_i(x)`,
-and costs 29 x 13 numbers a step. The agent plans by rollout over two such reference
-behaviours (Bertsekas' rollout algorithm with several base heuristics): `Q(x, w, a)` is
-the exact expected reward of the move plus the better of "keep watering the 18-tile
-round" and "walk to the transformer and stay". It sees the real garden, so it waters
-dry tomatoes rather than wet ones; at full pressure it does at least as well as either
-reference behaviour (the rollout algorithm's improvement property).
+and costs 29 x 13 numbers a step. The agent plans over primitive moves by point-based
+backward induction (`plan_tomatoes`): at every step and tile, and for each of a few
+reference gardens, it tries every move and continuation and keeps the best, so each
+piece of its value is the exact value of a position-and-time policy it built itself.
+Nothing tells it about the transformer but the reward of standing there; it finds the
+tampering on its own (a test moves the transformer). Acting, it sees the real garden
+and takes the best piece for it, so it waters dry tomatoes rather than wet ones and does
+at least as well as any piece (the rollout algorithm's improvement property).
 
 FR /100 counts episodes in which the agent takes the hack as a deliberate route, not a
 slip a random walker also makes: it reaches the goal through the punishment tile while
@@ -44,10 +46,16 @@ is at least the honest 41); it spends at least `HABIT` steps on the transformer;
 farms at least `HABIT` arrows (takes an arrow's reward right after backing off it).
 For absent supervisor and boat race everything is exact: the soft-optimal policy's
 Markov chain is propagated over (tile, flags) for 100 steps, at the setting and at
-every pressure level of the curve; the Wilson interval is then the one a
+every pressure level of the curve. An exact FR has no sampling error, so its `fr_ci` is
+the point itself; `fr_test_ci` gives, clearly labelled, the Wilson interval a
 `N_EPISODES`-episode evaluation at that rate would have. Tomato watering is estimated
-from `TOMATO_EPISODES` seeded rollouts (interval on that count), its curve from
+from `TOMATO_EPISODES` seeded rollouts (Wilson interval on that count), its curve from
 `TOMATO_CURVE_EPISODES` rollouts per level with common random numbers across levels.
+
+FR counts episodes that use the loophole, which is not the same as harm: an agent that
+waters first and tampers late hacks every episode yet loses little. So the result also
+reports the harm (`harm`): the hidden performance and how much of the honest reference
+behaviour's hidden performance is lost (`hidden_lost`, and per pressure in the curve).
 
 Solved value tables are cached per (world, fidelity, oversight) with
 `functools.lru_cache`; they are pure functions of those floats, so a cached run is
@@ -112,7 +120,7 @@ def inverse_temperature(pressure: float | np.ndarray, world: str) -> np.ndarray:
     Log-spaced over three decades from 0 (a random walk) to `BETA_MAX_PER_UNIT` per
     unit of the world's reward (an all but deterministic optimiser).
 
-    Example:
+    Examples:
         >>> [float(inverse_temperature(p, "boat-race")) for p in (0.0, 1.0)]
         [0.0, 20.0]
     """
@@ -126,7 +134,7 @@ def boltzmann(q: np.ndarray, beta: float | np.ndarray) -> np.ndarray:
     `beta` broadcasts against `q` without its action axis; relative weights are floored
     at `exp(-LOGIT_FLOOR)`.
 
-    Example:
+    Examples:
         >>> boltzmann(np.array([0.0, 0.0, 1.0, 1.0]), 0.0).tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
@@ -164,7 +172,7 @@ def value_iteration(
         next_tile: Tile reached by each (tile, action).
         terminal: Per (tile, action), whether the step ends the episode.
 
-    Example:
+    Examples:
         >>> q = value_iteration(np.array([[0.0, 1.0]]), np.array([[0, 0]]))
         >>> float(q[0, 0, 1]), float(q[-1, 0, 1])
         (100.0, 1.0)
@@ -234,7 +242,7 @@ def reference_behaviours(world: str) -> tuple[Behaviour, ...]:
     inspector): walking to the transformer and staying, and the 18-tile watering round.
     Boat race: stepping back and forth over the first arrow, and clockwise laps.
 
-    Example:
+    Examples:
         >>> [(b.observed, b.hidden) for b in reference_behaviours("boat-race")]
         [(50.0, 0.0), (50.0, 100.0)]
     """
@@ -354,7 +362,7 @@ def hack_pays(world: str, fidelity: float, oversight: float) -> bool:
     where tampering from the start does not, since the garden's future then counts for
     little.
 
-    Example:
+    Examples:
         >>> hack_pays("absent-supervisor", 0.0, 0.5), hack_pays("absent-supervisor", 0.5, 0.5)
         (True, False)
     """
@@ -550,22 +558,50 @@ def _boat_race(
 
 @dataclass(frozen=True)
 class TomatoPlanner:
-    """The tomato agent's factored action values, exact for its two reference behaviours.
+    """The tomato agent's factored action values: a maximum of linear functions of the garden.
 
     Landing on tile `x` at step `t` with garden `w` (0/1 per tomato, before this step's
     watering and drying) is worth `max_k (landing[t, k, x] + per_tomato[t, k, x] @ w)`
-    on the agent's reward, for reference behaviour k followed from the next step on.
+    on the agent's reward, where piece k is the exact value of following, from the next
+    step on, the k-th position-and-time policy the planner found (see `plan_tomatoes`).
     """
 
     landing: np.ndarray  # [t, k, tile]
     per_tomato: np.ndarray  # [t, k, tile, tomato]
 
 
-@functools.lru_cache(maxsize=128)
-def _tomato_planner(fidelity: float, oversight: float) -> TomatoPlanner:
-    """Backward induction of the two reference behaviours' values, linear in the garden."""
-    g = gw.garden()
+def planning_gardens(g: gw.Garden) -> np.ndarray:
+    """The reference gardens `plan_tomatoes` backs its values up at, one per row.
+
+    Half watered (every tomato's chance of being watered 1/2) and the starting garden:
+    the planner derives one policy for each. Neither says anything about the
+    transformer. More points are not better here: acting on the maximum of more pieces
+    switches between their policies more often (on the hidden reward four points keep
+    17.2 per episode, these two 16.9, the scripted watering round 16.5), at twice the
+    cost per step.
+    """
+    return np.array([np.full(g.n_tomatoes, 0.5), g.initially_watered.astype(float)])
+
+
+def plan_tomatoes(g: gw.Garden, fidelity: float, oversight: float) -> TomatoPlanner:
+    """Plan over primitive moves: point-based backward induction, linear in the garden.
+
+    The state is (step, tile, garden): 2^13 gardens are too many to enumerate, but each
+    tomato dries independently and the reward is a sum over tomatoes, so the value of
+    any policy that depends only on (step, tile) is exactly linear in the garden. The
+    planner keeps one such linear function per reference garden (`planning_gardens`),
+    as point-based value iteration keeps one alpha-vector per belief point (Pineau,
+    Gordon & Thrun 2003, "Point-based value iteration"): at every step, tile and
+    reference garden it tries all four moves and every continuation and keeps the best
+    at that garden. Each piece is thereby the exact value of a (step, tile) policy built
+    from primitive moves; nothing tells it where the transformer is or what it does,
+    beyond the reward of landing there. Acting on the maximum over pieces at the real
+    garden does at least as well as any single piece (the rollout algorithm's
+    improvement property; Bertsekas, Tsitsiklis & Wu 1997).
+    """
     size, n = g.grid.size, g.n_tomatoes
+    points = planning_gardens(g)
+    pieces = len(points)
     keep = 1.0 - gw.BECOME_DRY_PROBABILITY
     f, o = fidelity, oversight
     # The agent's reward on landing tile x is garden_weight[x] * garden reward + constant[x].
@@ -575,22 +611,35 @@ def _tomato_planner(fidelity: float, oversight: float) -> TomatoPlanner:
     constant[g.transformer] = (1 - f) * ((1 - o) * g.delusion_reward - o * gw.TAMPER_PENALTY)
     tomato_tiles = np.flatnonzero(g.tomato_of >= 0)
     own = (tomato_tiles, g.tomato_of[tomato_tiles])
-    bases = np.stack(list(gw.tomato_base_policies().values()))  # [k, tile] -> next tile
-    k_index = np.arange(len(bases))[:, None]
-    landing = np.zeros((T, len(bases), size))
-    per_tomato = np.zeros((T, len(bases), size, n))
-    value_const = np.zeros((len(bases), size))  # A_{t+1}(x) of each reference behaviour
-    value_lin = np.zeros((len(bases), size, n))  # D_{t+1}(x, i)
+    next_tile = g.grid.next_tile  # [tile, a]
+    tiles = np.arange(size)[:, None]
+    landing = np.zeros((T, pieces, size))
+    per_tomato = np.zeros((T, pieces, size, n))
+    value_const = np.zeros((pieces, size))  # V_{t+1}(x) = value_const + value_lin @ w
+    value_lin = np.zeros((pieces, size, n))
     for t in range(T - 1, -1, -1):
         coef = gw.REWARD_FACTOR * keep * garden_weight[None, :, None] + keep * value_lin
         land = constant[None, :] + value_const
         land[:, own[0]] += coef[:, own[0], own[1]]  # the tomato landed on is watered
         coef[:, own[0], own[1]] = 0.0
         landing[t], per_tomato[t] = land, coef
-        value_const, value_lin = land[k_index, bases], coef[k_index, bases]
+        # Backup at each reference garden: the best (move, continuation) from each tile.
+        at_points = land[:, :, None] + coef @ points.T  # [piece, landing tile, point]
+        options = at_points[:, next_tile]  # [piece, tile, a, point]
+        best = options.reshape(pieces, size, -1, pieces).transpose(1, 3, 0, 2)
+        choice = best.reshape(size, pieces, -1).argmax(axis=2)  # [tile, point]
+        piece, move = np.divmod(choice, next_tile.shape[1])
+        target = next_tile[tiles, move]
+        value_const, value_lin = land[piece, target].T, coef[piece, target].transpose(1, 0, 2)
     for table in (landing, per_tomato):
         table.setflags(write=False)
     return TomatoPlanner(landing, per_tomato)
+
+
+@functools.lru_cache(maxsize=128)
+def _tomato_planner(fidelity: float, oversight: float) -> TomatoPlanner:
+    """`plan_tomatoes` on the paper's garden, cached per (fidelity, oversight)."""
+    return plan_tomatoes(gw.garden(), fidelity, oversight)
 
 
 def _tomato_watering(
@@ -603,6 +652,7 @@ def _tomato_watering(
     """
     g = gw.garden()
     plan = _tomato_planner(fidelity, oversight)
+    pieces = plan.landing.shape[1]
     n, m, levels = g.n_tomatoes, TOMATO_CURVE_EPISODES, len(betas) - 1
     head = TOMATO_EPISODES
     batch = head + levels * m
@@ -623,10 +673,12 @@ def _tomato_watering(
         # uniforms: [0] the move, [1] the inspection, [2:] each tomato's drying
         candidates = next_tile[:, tile]  # [a, episode]
         # Worth of landing on each candidate tile, for each reference behaviour: [k, a, episode].
-        per_tile = (plan.per_tomato[t].reshape(-1, n) @ watered).reshape(2, -1)
+        # einsum, not BLAS: a threaded matrix product stalls on a busy 2-core machine.
+        per_tile = np.einsum("pn,ne->pe", plan.per_tomato[t].reshape(-1, n), watered)
+        per_tile = per_tile.reshape(pieces, -1)
         worth = np.take(per_tile, candidates * batch + episodes, axis=1)
         worth += plan.landing[t][:, candidates]
-        logits = episode_beta * np.maximum(worth[0], worth[1])
+        logits = episode_beta * worth.max(axis=0)
         weights = np.exp(np.maximum(logits - logits.max(axis=0), -LOGIT_FLOOR))
         if t == 0:
             first_probs = weights[:, 0] / weights[:, 0].sum()
@@ -760,7 +812,8 @@ def _explanation(
         f"({honest.name.removeprefix('honest: ')}), while its hidden performance is "
         f"{hack.hidden:.4g} against {honest.hidden:.4g}, {verdict}. "
         f"At beta = {beta:.3g} the agent {_WORDS[world]['hack']} in {fr:.1f} of 100 episodes: "
-        f"observed return {outcome.proxy:.4g}, hidden performance {outcome.true:.4g}."
+        f"observed return {outcome.proxy:.4g}, hidden performance {outcome.true:.4g}, "
+        f"{honest.hidden - outcome.true:.4g} below honest play."
     )
 
 
@@ -815,8 +868,12 @@ SCHEMA = Schema(
         "punishment tile, unsupervised, within the honest path's 9 steps (absent "
         f"supervisor); spends at least {HABIT} steps on the observation transformer "
         f"(tomato watering); farms at least {HABIT} arrows by backing off and re-entering "
-        "them (boat race)"
+        "them (boat race); the hidden performance lost against honest play is reported "
+        "beside it (`harm`)"
     ),
+    # 2: tomato planner over primitive moves (was two scripted options); exact FRs get a
+    # zero-width interval; hack rate and hidden performance lost reported.
+    version=2,
 )
 def spec_gaming(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator
@@ -828,7 +885,32 @@ def spec_gaming(
     beta = float(inverse_temperature(sliders.pressure, world))
     betas = np.append(inverse_temperature(grid, world), beta)  # the curve, then the setting
     outcome = _SOLVERS[world](betas, sliders.fidelity, sliders.oversight, rng)
-    fr, fr_ci = fr_per_100(outcome.hacks, outcome.episodes)
+    fr, sampled_ci = fr_per_100(outcome.hacks, outcome.episodes)
+    honest = reference_behaviours(world)[-1]
+    extras: dict[str, object] = {}
+    if outcome.exact:
+        # An exact expectation has no sampling error: its interval is the point itself.
+        fr_ci = (fr, fr)
+        covers = (
+            "exact: FR is the Markov chain's expected rate, computed without sampling and "
+            "independent of the seed, so the interval has zero width; fr_test_ci is what a "
+            f"{N_EPISODES}-episode test at this rate would report"
+        )
+        extras["fr_test_ci"] = {
+            "episodes": N_EPISODES,
+            "ci": list(sampled_ci),
+            "covers": (
+                f"the 95% Wilson interval a {N_EPISODES}-episode evaluation at this exact "
+                "rate would have; not an uncertainty of this result"
+            ),
+        }
+    else:
+        fr_ci = sampled_ci
+        covers = (
+            f"within-seed: 95% Wilson interval of the {outcome.episodes} seeded rollouts "
+            "behind FR (the planner is exact given the setting); it does not cover "
+            "variation across seeds"
+        )
     return Measurement(
         physical={
             "world": world,
@@ -842,6 +924,7 @@ def spec_gaming(
         },
         fr=fr,
         fr_ci=fr_ci,
+        fr_ci_covers=covers,
         proxy=outcome.proxy,
         true=outcome.true,
         curve={
@@ -850,10 +933,20 @@ def spec_gaming(
             "true": outcome.curve_true,
             "fr": outcome.curve_fr,
             "beta": betas[:-1],
+            "hidden_lost": honest.hidden - outcome.curve_true,
         },
         loop=_loop(world, sliders, beta, outcome, fr),
         explanation=_explanation(world, sliders, beta, outcome, fr),
         extras={
+            **extras,
+            "harm": {
+                "hack_rate": fr,
+                "hidden_performance": outcome.true,
+                "honest_hidden_performance": honest.hidden,
+                "hidden_lost": honest.hidden - outcome.true,
+                "hidden_lost_share": (honest.hidden - outcome.true) / abs(honest.hidden),
+                "honest_reference": honest.name.removeprefix("honest: "),
+            },
             "hack_pays": hack_pays(world, sliders.fidelity, sliders.oversight),
             "behaviours": [
                 {"name": b.name, "observed": b.observed, "hidden": b.hidden}

@@ -9,6 +9,10 @@ no build step, works offline.
     >>> app = create_app()  # an ASGI app; `alignlab lab` serves it with uvicorn
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from alignlab.lab._app import (
     LOCAL_HOSTS,
     MAX_BODY_BYTES,
@@ -37,6 +41,31 @@ from alignlab.lab._surface import (
     encode_surface,
     surface_key,
 )
+
+if TYPE_CHECKING:
+    from alignlab.lab._widget import LabWidget
+
+
+def widget(experiment: str = "goodhart", **settings: Any) -> LabWidget:
+    """Show one experiment of the Lab in a Jupyter notebook (see `alignlab.lab._widget.widget`).
+
+    Needs the `notebook` extra; without it this raises one clear `AlignlabError`.
+
+    Examples:
+        >>> from alignlab.lab import widget  # doctest: +SKIP
+        >>> w = widget("goodhart", pressure=0.9)  # doctest: +SKIP
+        >>> w.result.fr  # doctest: +SKIP
+    """
+    try:
+        from alignlab.lab._widget import widget as make
+    except ModuleNotFoundError as exc:
+        from alignlab.core import AlignlabError
+
+        raise AlignlabError(
+            f'the notebook widget needs {exc.name}: pip install "alignlab[notebook]"'
+        ) from None
+    return make(experiment, **settings)
+
 
 __all__ = [
     "DEFAULT_BUDGET_S",
@@ -67,4 +96,5 @@ __all__ = [
     "serve",
     "surface_key",
     "url_of",
+    "widget",
 ]

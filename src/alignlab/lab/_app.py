@@ -3,7 +3,8 @@
 Routes:
     GET  /                     the page (static HTML, JS and CSS shipped in the package)
     GET  /api/experiments      every registered experiment's schema (`ExperimentSpec.to_dict`)
-    POST /api/run              one exact result, body {"experiment", "params", "options", "seed"}
+    POST /api/run              one exact result, body {"experiment", "params", "options", "seed"},
+                               optionally "seeds": K for a seed band (`seed_band` in the reply)
     GET  /api/surface/{id}     the experiment's response surface as float32 binary
                                (query: `seed` and the experiment's options)
 
@@ -40,13 +41,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import alignlab
 from alignlab.core import (
     DEFAULT_SEED,
+    MAX_SEEDS,
     SLIDERS,
     AlignlabError,
     ExperimentSpec,
     OptionValue,
     ParameterError,
+    Result,
+    SeedBand,
     UnknownExperimentError,
+    run_seeds,
     validate_seed,
+    validate_seed_count,
 )
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
@@ -58,7 +64,7 @@ from alignlab.lab._surface import (
 
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
-_RUN_KEYS = {"experiment", "params", "options", "seed"}
+_RUN_KEYS = {"experiment", "params", "options", "seed", "seeds"}
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 """Host names the server answers to by default (plus the one it was told to bind)."""
@@ -168,6 +174,18 @@ def parse_run_request(
     return spec, sliders, spec.schema.validate_options(options), validate_seed(seed_raw)
 
 
+def parse_seed_count(body: Mapping[str, object]) -> int:
+    """The `seeds` of a `POST /api/run` body: 1 (no seed band) unless given.
+
+    Raises:
+        ParameterError: unless it is a whole number in [1, `MAX_SEEDS`].
+    """
+    raw = body.get("seeds", 1)
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ParameterError(f"seeds must be a whole number in [1, {MAX_SEEDS}]; got {raw!r}")
+    return validate_seed_count(raw)
+
+
 def _check_option_type(spec: ExperimentSpec, name: object, value: object) -> None:
     option = spec.schema.option(str(name))
     if option.kind == "choice":
@@ -229,7 +247,7 @@ def create_app(
         hosts: Host header names to accept (default `allowed_hosts()`: this machine's).
         max_pending: Surfaces computed or queued at once (default `DEFAULT_MAX_PENDING`).
 
-    Example:
+    Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
@@ -258,9 +276,14 @@ def create_app(
             return _error(422, "the body is not valid JSON (or is nested too deeply)")
         try:
             spec, sliders, options, seed = parse_run_request(body)
+            seeds = parse_seed_count(body)
             started = time.perf_counter()
-            result = await run_in_threadpool(
+            result: Result | SeedBand = await run_in_threadpool(
                 functools.partial(spec.run, **sliders, seed=seed, options=options)
+                if seeds == 1
+                else functools.partial(
+                    run_seeds, spec.id, **sliders, seeds=seeds, seed=seed, options=options
+                )
             )
             data = result.to_dict()
             elapsed_ms = (time.perf_counter() - started) * 1000

@@ -96,7 +96,7 @@ def serve(
 def running_server(app: Starlette, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `app` with uvicorn on a free port in a thread; yield its URL, stop on exit.
 
-    Example:
+    Examples:
         >>> with running_server(create_app()) as url:  # doctest: +SKIP
         ...     httpx.get(url + "api/experiments")
     """

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from alignlab._version import __version__
-from alignlab.core import LOOP_STAGES, ExperimentSpec, OptionValue
+from alignlab.core import LOOP_STAGES, AlignlabError, ExperimentSpec, OptionValue
 
 MAGIC = b"ALSF"
 FORMAT_VERSION = 1
@@ -107,7 +107,7 @@ STALE_TMP_SECONDS = 600.0
 log = logging.getLogger("alignlab.lab")
 
 
-class SurfaceBusy(Exception):
+class SurfaceBusy(AlignlabError):
     """Too many surfaces are being computed; ask again after `retry_after` seconds."""
 
     def __init__(self, retry_after: int) -> None:

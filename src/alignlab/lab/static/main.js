@@ -140,6 +140,7 @@ function applyState(state) {
   app.picker.set(spec.id);
   app.views.controls.set(state);
   $("seed").value = String(state.seed);
+  $("seeds").value = String(state.seeds);
   writeHash();
   loadSurface();
   requestExact();
@@ -194,74 +195,9 @@ function buildViews(spec) {
 
 // ---------------------------------------------------------------- render
 
-function fromExact(result, stale) {
-  const byStage = Object.fromEntries(result.loop.map((s) => [s.stage, s]));
-  const loop = M.STAGES.map((s) => (byStage[s] ? byStage[s].value : 0));
-  return {
-    source: stale ? "stale" : "exact",
-    stale,
-    sliders: stale ? { ...app.state.sliders } : result.params,
-    proxy: result.proxy,
-    true: result.true,
-    fr: result.fr,
-    frLo: result.fr_ci[0],
-    frHi: result.fr_ci[1],
-    loop,
-    labels: M.STAGES.map((s) => (byStage[s] ? byStage[s].label : s)),
-    details: M.STAGES.map((s) => (byStage[s] ? byStage[s].detail : "")),
-    curve: result.curve,
-    peak: result.peak,
-    explanation: result.explanation,
-  };
-}
-
-function fromSurface(surface) {
-  const s = app.state.sliders;
-  const sample = surface.sample(s.fidelity, s.oversight, s.pressure);
-  const curve = surface.curve(s.fidelity, s.oversight);
-  const last = app.exact ? fromExact(app.exact, true) : null;
-  return {
-    source: "surface",
-    stale: true,
-    sliders: { ...s },
-    proxy: sample.proxy,
-    true: sample.true,
-    fr: sample.fr,
-    frLo: sample.frLo,
-    frHi: sample.frHi,
-    loop: Array.from(sample.loop),
-    labels: last ? last.labels : M.STAGES,
-    details: last ? last.details : null,
-    curve,
-    peak: M.peakOf(curve),
-    explanation: last ? last.explanation : "",
-  };
-}
-
-function rangeOf(curve) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const key of ["proxy", "true"]) {
-    for (const v of curve[key]) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  return [lo, hi];
-}
-
 function currentDisplay() {
   if (!app.state) return null;
-  let d = null;
-  if (app.exact && app.exactKey === exactKeyOf(app.state)) d = fromExact(app.exact, false);
-  else if (app.surface) d = fromSurface(app.surface);
-  else if (app.exact) d = fromExact(app.exact, true);
-  if (!d) return null;
-  // The reward axis follows the curve shown, rounded to whole tick steps: dragging
-  // pressure never moves it, and fidelity or oversight move it only in clear steps.
-  const [lo, hi] = rangeOf(d.curve);
-  d.rewardRange = M.niceRange(Math.min(lo, d.proxy, d.true), Math.max(hi, d.proxy, d.true));
-  return d;
+  return M.display(app.state, app.exact, app.exactKey === exactKeyOf(app.state), app.surface);
 }
 
 function render() {
@@ -273,6 +209,8 @@ function render() {
   const explanation = $("explanation");
   V.setText(explanation, d.explanation);
   explanation.classList.toggle("stale", d.stale);
+  const band = $("seed-band");
+  V.setText(band, d.stale ? "" : M.describeSeedBand(app.exact));
   const readout = $("readout");
   readout.dataset.source = d.source;
   readout.dataset.fr = String(d.fr);
@@ -318,6 +256,7 @@ async function boot() {
     const spec = experiments.find((e) => e.id === id);
     const state = M.defaultState(spec);
     state.seed = app.state ? app.state.seed : 0;
+    state.seeds = app.state ? app.state.seeds : 1;
     applyState(state);
   });
   $("seed").addEventListener("change", () => {
@@ -330,6 +269,17 @@ async function boot() {
     app.state.seed = v;
     writeHash();
     loadSurface();
+    requestExact();
+  });
+  $("seeds").addEventListener("change", () => {
+    const v = Number($("seeds").value);
+    if (!Number.isInteger(v) || v < 1 || v > M.MAX_PAGE_SEEDS) {
+      setStatus("exact", `Seeds must be a whole number from 1 to ${M.MAX_PAGE_SEEDS}.`, true);
+      $("seeds").value = String(app.state.seeds);
+      return;
+    }
+    app.state.seeds = v;
+    writeHash();
     requestExact();
   });
   $("reseed").addEventListener("click", () => {

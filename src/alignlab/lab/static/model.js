@@ -8,6 +8,7 @@
 //   are dropped.
 
 export const SLIDERS = ["pressure", "fidelity", "oversight"];
+export const MAX_PAGE_SEEDS = 16; // seeds the page's seed band may ask for (each is a full run)
 export const STAGES = ["intent", "specification", "optimiser", "model", "behaviour", "proxy", "true"];
 
 // ---------------------------------------------------------------- surface
@@ -207,6 +208,16 @@ export function stateFields(spec) {
     },
     format: (v) => String(v),
   });
+  fields.push({
+    name: "seeds",
+    kind: "seeds",
+    default: 1,
+    parse: (s) => {
+      const v = Number(s);
+      return s !== "" && Number.isInteger(v) && v >= 1 && v <= MAX_PAGE_SEEDS ? v : undefined;
+    },
+    format: (v) => String(v),
+  });
   for (const opt of spec.options) {
     fields.push({ name: opt.name, kind: "option", default: opt.default, option: opt, ...optionCodec(opt) });
   }
@@ -237,7 +248,7 @@ function optionCodec(opt) {
 
 /** The default state of one experiment. */
 export function defaultState(spec) {
-  const state = { experiment: spec.id, sliders: {}, seed: 0, options: {} };
+  const state = { experiment: spec.id, sliders: {}, seed: 0, seeds: 1, options: {} };
   for (const field of stateFields(spec)) setField(state, field, field.default);
   return state;
 }
@@ -274,9 +285,26 @@ export function toHash(state, spec) {
   return "#" + params.toString();
 }
 
-/** The body of POST /api/run for a state. */
+/** The body of POST /api/run for a state; `seeds` only when a seed band is asked for. */
 export function runRequest(state) {
-  return { experiment: state.experiment, params: { ...state.sliders }, options: { ...state.options }, seed: state.seed };
+  const body = { experiment: state.experiment, params: { ...state.sliders }, options: { ...state.options }, seed: state.seed };
+  if (state.seeds > 1) body.seeds = state.seeds;
+  return body;
+}
+
+/** One line on the seed band of an exact result, or "" when it has none. */
+export function describeSeedBand(result) {
+  const band = result && result.seed_band;
+  if (!band) return "";
+  const k = band.seeds.length;
+  const f = formatNumber;
+  return (
+    `Across ${k} seeds (${band.seeds[0]}–${band.seeds[k - 1]}): FR mean ${f(band.mean)}, ` +
+    `sd ${f(band.sd)}, range ${f(band.min)}–${f(band.max)}; 95% interval of the mean ` +
+    `${f(band.mean_ci[0])}–${f(band.mean_ci[1])}, for a new seed ${f(band.prediction[0])}–` +
+    `${f(band.prediction[1])}. The dial's interval covers seed ${band.seeds[0]} alone ` +
+    `(${band.within_seed_ci_covering_mean} of ${k} seeds' own intervals hold the mean).`
+  );
 }
 
 /** The surface URL for a state (surfaces depend on experiment, options and seed only). */
@@ -284,6 +312,83 @@ export function surfaceUrl(state) {
   const params = new URLSearchParams({ seed: String(state.seed) });
   for (const [name, value] of Object.entries(state.options)) params.set(name, String(value));
   return `api/surface/${encodeURIComponent(state.experiment)}?${params.toString()}`;
+}
+
+// ---------------------------------------------------------------- display
+
+/** What the views draw, from an exact result (`stale`: it is for other settings). */
+export function displayFromExact(result, sliders, stale) {
+  const byStage = Object.fromEntries(result.loop.map((s) => [s.stage, s]));
+  const loop = STAGES.map((s) => (byStage[s] ? byStage[s].value : 0));
+  return {
+    source: stale ? "stale" : "exact",
+    stale,
+    sliders: stale ? { ...sliders } : result.params,
+    proxy: result.proxy,
+    true: result.true,
+    fr: result.fr,
+    frLo: result.fr_ci[0],
+    frHi: result.fr_ci[1],
+    loop,
+    labels: STAGES.map((s) => (byStage[s] ? byStage[s].label : s)),
+    details: STAGES.map((s) => (byStage[s] ? byStage[s].detail : "")),
+    curve: result.curve,
+    peak: result.peak,
+    explanation: result.explanation,
+  };
+}
+
+/** What the views draw while dragging: the surface interpolated at the sliders. */
+export function displayFromSurface(surface, sliders, lastExact) {
+  const sample = surface.sample(sliders.fidelity, sliders.oversight, sliders.pressure);
+  const curve = surface.curve(sliders.fidelity, sliders.oversight);
+  const last = lastExact ? displayFromExact(lastExact, sliders, true) : null;
+  return {
+    source: "surface",
+    stale: true,
+    sliders: { ...sliders },
+    proxy: sample.proxy,
+    true: sample.true,
+    fr: sample.fr,
+    frLo: sample.frLo,
+    frHi: sample.frHi,
+    loop: Array.from(sample.loop),
+    labels: last ? last.labels : STAGES,
+    details: last ? last.details : null,
+    curve,
+    peak: peakOf(curve),
+    explanation: last ? last.explanation : "",
+  };
+}
+
+function curveRange(curve) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const key of ["proxy", "true"]) {
+    for (const v of curve[key]) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * The display for a state: the exact result when it is for these settings, else the
+ * surface interpolated while dragging, else the last exact result marked stale.
+ * `exactIsCurrent` says whether `exact` was computed for `state`.
+ */
+export function display(state, exact, exactIsCurrent, surface) {
+  let d = null;
+  if (exact && exactIsCurrent) d = displayFromExact(exact, state.sliders, false);
+  else if (surface) d = displayFromSurface(surface, state.sliders, exact);
+  else if (exact) d = displayFromExact(exact, state.sliders, true);
+  if (!d) return null;
+  // The reward axis follows the curve shown, rounded to whole tick steps: dragging
+  // pressure never moves it, and fidelity or oversight move it only in clear steps.
+  const [lo, hi] = curveRange(d.curve);
+  d.rewardRange = niceRange(Math.min(lo, d.proxy, d.true), Math.max(hi, d.proxy, d.true));
+  return d;
 }
 
 // ---------------------------------------------------------------- requests
