@@ -41,7 +41,7 @@ def test_set_up_script_installs_the_test_extra_chromium_and_runs_lint_types_and_
     for tool in ("-m ruff check", "-m mypy", "-m pytest"):
         assert tool in text
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    test_extra = re.search(r"^test = \[(.*?)\]", pyproject, re.S | re.M)
+    test_extra = re.search(r"^test = \[\n(.*?)^\]", pyproject, re.S | re.M)
     assert test_extra is not None
     for package in ("pytest", "hypothesis", "playwright", "ruff", "mypy"):
         assert f'"{package}>=' in test_extra.group(1)

@@ -8,8 +8,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import numpy as np
@@ -30,6 +31,28 @@ from alignlab.lab import (
 from alignlab.lab._app import MAX_BODY_BYTES, _BodyTooLarge, _read_body, allowed_hosts
 from alignlab.lab._surface import MAGIC, STALE_TMP_SECONDS
 from tests.lab.conftest import LABTOY_SCHEMA, SMALL_GRID, labtoy
+
+T = TypeVar("T")
+
+
+def _run_async(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    out: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            out.append(asyncio.run(main))
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return out[0]
+
 
 GATE = threading.Event()
 STARTED = threading.Event()
@@ -145,7 +168,7 @@ def test_body_reading_stops_at_the_limit() -> None:
 
     scope = {"type": "http", "method": "POST", "headers": [], "path": "/api/run"}
     with pytest.raises(_BodyTooLarge):
-        asyncio.run(_read_body(Request(scope, receive), MAX_BODY_BYTES))
+        _run_async(_read_body(Request(scope, receive), MAX_BODY_BYTES))
     assert sent == MAX_BODY_BYTES // len(chunk) + 1  # not one chunk more than needed
 
     big = {
@@ -156,7 +179,7 @@ def test_body_reading_stops_at_the_limit() -> None:
     }
     sent = 0
     with pytest.raises(_BodyTooLarge):
-        asyncio.run(_read_body(Request(big, receive), MAX_BODY_BYTES))
+        _run_async(_read_body(Request(big, receive), MAX_BODY_BYTES))
     assert sent == 0  # a declared length over the limit is refused before reading
 
 
@@ -182,7 +205,7 @@ def test_waiters_hold_no_thread_and_run_stays_fast(gated: str, tmp_path: Path) -
                 done = await asyncio.gather(*waiting)
                 return [r.status_code for r in done], run.status_code, still_computing
 
-        statuses, run_status, answered_first = asyncio.run(scenario())
+        statuses, run_status, answered_first = _run_async(scenario())
     # /api/run answered while the surface was still being computed
     assert run_status == 200 and answered_first
     assert statuses == [200] * waiters
@@ -202,7 +225,7 @@ def test_too_many_surfaces_at_once_is_503_with_retry_after(gated: str, tmp_path:
                 GATE.set()
                 return refused, (await first).status_code
 
-        refused, first_status = asyncio.run(scenario())
+        refused, first_status = _run_async(scenario())
     assert first_status == 200
     assert refused.status_code == 503
     assert int(refused.headers["retry-after"]) >= 1 and "retry" in refused.json()["error"]
