@@ -35,7 +35,7 @@ def test_always_broken_replies_are_errors_not_scores(
         requests = server.stats.requests
     assert code == 1  # samples errored: not a clean, scored run
     assert "3 sample(s) ended in an error" in capsys.readouterr().err
-    assert requests == 3 * 3  # each sample tried 1 + max_retries times
+    assert requests == 3 * 3 + 1  # each sample tried 1 + max_retries times; + the URL check
 
 
 def test_empty_text_is_an_error_sample(tmp_path: Path) -> None:
