@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from alignlab._version import __version__
-from alignlab.cli import _bench, _detect, _experiments, _lab
+from alignlab.cli import _bench, _detect, _experiments, _lab, _sweep
 from alignlab.core import AlignlabError
 
 # Each module here adds its subcommands; order is the order shown in --help.
-COMMAND_MODULES = [_experiments, _lab, _bench, _detect]
+COMMAND_MODULES = [_experiments, _lab, _sweep, _bench, _detect]
 
 
 EXAMPLES: dict[str, tuple[str, ...]] = {

@@ -56,10 +56,12 @@ from alignlab.core import (
 )
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
+    Runner,
     SurfaceBusy,
     SurfaceCache,
     SurfaceGrid,
     default_cache_dir,
+    local_runner,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -232,6 +234,7 @@ def create_app(
     budget_s: float = DEFAULT_BUDGET_S,
     hosts: Iterable[str] | None = None,
     max_pending: int | None = None,
+    runner: Runner | None = None,
 ) -> Starlette:
     """Build the Lab app.
 
@@ -246,13 +249,15 @@ def create_app(
             minutes of CPU and slow the exact results the page asks for meanwhile.
         hosts: Host header names to accept (default `allowed_hosts()`: this machine's).
         max_pending: Surfaces computed or queued at once (default `DEFAULT_MAX_PENDING`).
+        runner: How surfaces' runs are computed: None serially, `local_runner()` on the
+            sweep engine (embedded Ray on this machine's cores).
 
     Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
     """
-    cache = SurfaceCache(cache_dir, grid, budget_s)
+    cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner)
     if max_pending is not None:
         cache.max_pending = max_pending
 
@@ -362,9 +367,13 @@ def _warm_up(cache: SurfaceCache) -> None:
 
 
 def default_app(host: str | None = None) -> Starlette:
-    """The app `alignlab lab` serves: surfaces cached on disk, warmed at start-up.
+    """The app `alignlab lab` serves: surfaces cached on disk and warmed at start-up.
+
+    Surfaces run on the sweep engine where that pays (see `local_runner`).
 
     Args:
         host: The address it is bound to; its name is accepted in the Host header.
     """
-    return create_app(cache_dir=default_cache_dir(), warm=True, hosts=allowed_hosts(host))
+    return create_app(
+        cache_dir=default_cache_dir(), warm=True, runner=local_runner(), hosts=allowed_hosts(host)
+    )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -36,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from alignlab._version import __version__
-from alignlab.core import LOOP_STAGES, AlignlabError, ExperimentSpec, OptionValue
+from alignlab.core import LOOP_STAGES, AlignlabError, ExperimentSpec, OptionValue, Result
 
 MAGIC = b"ALSF"
 FORMAT_VERSION = 1
@@ -150,11 +151,40 @@ class Surface:
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+Runner = Callable[
+    [str, list[tuple[float, float, float, dict[str, OptionValue], int]]], list[Result]
+]
+"""Runs an experiment at a list of (pressure, fidelity, oversight, options, seed); results in
+order. `alignlab.sweep.map_runs` is one: the sweep engine, on this machine's cores."""
+
+ENGINE_MIN_CPUS = 4
+"""Cores from which `local_runner` uses the sweep engine: starting Ray costs seconds once per
+process, which a surface computed on 4+ cores wins back; on 2 it would not."""
+
+
+def local_runner() -> Runner | None:
+    """The sweep engine's `map_runs` when Ray is installed and the machine has enough cores.
+
+    `ALIGNLAB_LAB_ENGINE=ray` or `=serial` forces the choice. None means serial runs here.
+    """
+    choice = os.environ.get("ALIGNLAB_LAB_ENGINE", "auto")
+    if choice == "serial":
+        return None
+    if choice != "ray" and (
+        (os.cpu_count() or 1) < ENGINE_MIN_CPUS or importlib.util.find_spec("ray") is None
+    ):
+        return None
+    from alignlab.sweep import map_runs
+
+    return map_runs
+
+
 def compute_surface(
     spec: ExperimentSpec,
     options: Mapping[str, OptionValue],
     seed: int,
     grid: SurfaceGrid | None = None,
+    runner: Runner | None = None,
 ) -> Surface:
     """Run `spec` over the whole slider grid and collect the page's arrays.
 
@@ -163,6 +193,8 @@ def compute_surface(
         options: Validated options (all of them, defaults filled in).
         seed: The seed every run uses, so grid points equal `alignlab.run` there.
         grid: Grid sizes (default `SurfaceGrid()`).
+        runner: Runs the grid's settings (e.g. `local_runner()`); None runs them here,
+            one after another. Either way every grid point is the same `alignlab.run`.
 
     Returns:
         The surface, with `compute_seconds` in its metadata.
@@ -174,10 +206,18 @@ def compute_surface(
     loop = np.zeros((*shape, len(LOOP_STAGES)), dtype=np.float64)
     curves = {k: np.zeros((fid.size, ovs.size, cp.size), dtype=np.float64) for k in CURVE_KEYS}
     started = time.perf_counter()
-    for i, f in enumerate(fid):
-        for j, o in enumerate(ovs):
-            for k, p in enumerate(prs):
-                result = spec.run(float(p), float(f), float(o), seed=seed, options=options)
+    settings = [
+        (float(p), float(f), float(o), dict(options), seed) for f in fid for o in ovs for p in prs
+    ]
+    results: Iterator[Result] = (
+        iter(runner(spec.id, settings))
+        if runner is not None
+        else (spec.run(p, f, o, seed=seed, options=options) for p, f, o, _, _ in settings)
+    )
+    for i in range(fid.size):
+        for j in range(ovs.size):
+            for k in range(prs.size):
+                result = next(results)
                 m = result.measurement
                 scalars["proxy"][i, j, k] = m.proxy
                 scalars["true"][i, j, k] = m.true
@@ -314,6 +354,7 @@ class SurfaceCache:
         memory_items: How many encoded surfaces to keep in memory.
         max_disk_bytes: Most bytes of surfaces kept on disk (`DEFAULT_DISK_BYTES`).
         max_pending: Surfaces computed or queued at once (`DEFAULT_MAX_PENDING`).
+        runner: How surfaces' runs are computed (see `compute_surface`); None: serially.
     """
 
     def __init__(
@@ -324,7 +365,9 @@ class SurfaceCache:
         memory_items: int = 32,
         max_disk_bytes: int = DEFAULT_DISK_BYTES,
         max_pending: int = DEFAULT_MAX_PENDING,
+        runner: Runner | None = None,
     ) -> None:
+        self.runner = runner
         self.cache_dir = cache_dir
         self.grid = grid
         self.budget_s = budget_s
@@ -428,7 +471,7 @@ class SurfaceCache:
             grid.oversight,
             grid.pressure,
         )
-        surface = compute_surface(spec, options, seed, grid)
+        surface = compute_surface(spec, options, seed, grid, self.runner)
         seconds = float(surface.meta["compute_seconds"])
         self.computed[key] = seconds
         log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
