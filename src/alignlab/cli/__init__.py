@@ -40,6 +40,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "alignlab bench report": ("alignlab bench report logs/ --html report.html",),
     "alignlab bench rescore": ("alignlab bench rescore run.eval --detector keyword --out kw.eval",),
     "alignlab bench demo": ("alignlab bench demo --out demo",),
+    "alignlab sweep": (
+        "alignlab sweep goodhart --pressure 0:1:6 --fidelity 0,1 --seeds 0:4 --out g.parquet",
+        "alignlab sweep summary g.parquet --where fidelity=1",
+    ),
+    "alignlab sweep plot": (
+        "alignlab sweep plot g.parquet --x pressure --hue fidelity --metric true --out g.png",
+    ),
+    "alignlab sweep summary": ("alignlab sweep summary g.parquet --where fidelity=1",),
     "alignlab detect": ("alignlab detect refusal --input answers.csv --output labelled.csv",),
     "alignlab detect refusal": (
         "alignlab detect refusal --input answers.csv --response-column answer",
@@ -64,6 +72,10 @@ def _finish_help(parser: argparse.ArgumentParser) -> None:
     """Give every (sub)command a description, its examples and shown defaults."""
     parser.formatter_class = _HelpFormatter
     examples = EXAMPLES.get(parser.prog, ())
+    words = parser.prog.split()
+    if not examples and words[:2] == ["alignlab", "sweep"] and len(words) == 3:
+        # one subcommand per experiment, all alike
+        examples = (f"alignlab sweep {words[2]} --pressure 0:1:6 --seeds 0:4 --out sweep.parquet",)
     if examples:
         lines = "\n".join(f"  {e}" for e in examples)
         parser.epilog = (
