@@ -16,6 +16,15 @@ prints a Markdown table:
   frame's style, layout and paint);
 - exact result on release: server time (the `Server-Timing` header of `/api/run`) for
   requests the page made on release, plus direct requests at random settings.
+
+With `--waiters N` it measures instead what a crowd costs (no browser):
+
+    python benchmarks/bench_lab.py --waiters 50 [--runs 60]
+
+N clients ask at once for a surface that is not cached (a fresh seed, so it is computed
+now), and while they wait, `/api/run` requests at random settings are sent one after
+another on loopback; it prints their p50 / p95 wall time next to the same requests with
+no crowd, and checks every waiter got the surface.
 """
 
 from __future__ import annotations
@@ -200,13 +209,98 @@ def bench_experiment(
     return out
 
 
+def bench_waiters(
+    url: str, waiters: int, runs: int, experiment: str, surface_of: str, rng: random.Random
+) -> None:
+    """`/api/run` wall times on loopback alone, then while `waiters` clients wait for a surface."""
+    import asyncio
+
+    spec = alignlab.get(surface_of)
+
+    def body() -> dict[str, Any]:
+        params = {s: round(rng.random(), 3) for s in ("pressure", "fidelity", "oversight")}
+        return {"experiment": experiment, "params": params, "seed": rng.randrange(3)}
+
+    async def timed_runs(http: httpx.AsyncClient, n: int) -> list[float]:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            response = await http.post("/api/run", json=body())
+            response.raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    async def scenario() -> tuple[list[float], list[float], list[int], float]:
+        async with httpx.AsyncClient(base_url=url, timeout=600) as http:
+            await timed_runs(http, 5)  # warm the experiment's own caches
+            alone = await timed_runs(http, runs)
+            seed = 1000 + rng.randrange(10**6)  # never cached: computed now
+            started = time.perf_counter()
+            crowd = [
+                asyncio.create_task(http.get(f"/api/surface/{surface_of}", params={"seed": seed}))
+                for _ in range(waiters)
+            ]
+            await asyncio.sleep(0.5)  # every waiter is in
+            during = await timed_runs(http, runs)
+            pending_after = sum(not task.done() for task in crowd)
+            if pending_after == 0:
+                print("warning: the surface finished before the runs did; raise --runs")
+            statuses = [r.status_code for r in await asyncio.gather(*crowd)]
+            return alone, during, statuses, time.perf_counter() - started
+
+    alone, during, statuses, surface_s = asyncio.run(scenario())
+
+    def p(values: list[float], q: float) -> float:
+        return float(np.percentile(values, q))
+
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}")
+    print(
+        f"{waiters} clients waiting for an uncached {spec.id} surface "
+        f"({surface_s:.1f} s until all had it; statuses {sorted(set(statuses))})"
+    )
+    print()
+    print(f"| /api/run ({experiment}, random settings) on loopback | n | p50 (ms) | p95 (ms) |")
+    print("|---|---|---|---|")
+    print(f"| alone | {len(alone)} | {p(alone, 50):.1f} | {p(alone, 95):.1f} |")
+    print(
+        f"| while {waiters} clients wait for a surface | {len(during)} "
+        f"| {p(during, 50):.1f} | {p(during, 95):.1f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiments", default="", help="comma-separated ids (default: all)")
     parser.add_argument("--drags", type=int, default=4, help="drags per slider")
     parser.add_argument("--loads", type=int, default=8, help="page loads for first paint")
     parser.add_argument("--json", metavar="FILE", help="also write raw samples as JSON")
+    parser.add_argument(
+        "--waiters", type=int, default=0, help="measure /api/run while N clients wait instead"
+    )
+    parser.add_argument("--runs", type=int, default=60, help="/api/run requests per phase")
+    parser.add_argument(
+        "--run-experiment",
+        default="refusal-calibration",
+        help="experiment of the /api/run requests with --waiters (default refusal-calibration)",
+    )
+    parser.add_argument(
+        "--surface-experiment",
+        default="spec-gaming",
+        help="experiment whose surface the --waiters wait for (default spec-gaming)",
+    )
     args = parser.parse_args()
+    if args.waiters:
+        with tempfile.TemporaryDirectory() as cache, lab_server(cache) as url:
+            bench_waiters(
+                url,
+                args.waiters,
+                args.runs,
+                args.run_experiment,
+                args.surface_experiment,
+                random.Random(0),
+            )
+        return
     ids = [e for e in args.experiments.split(",") if e] or [s.id for s in alignlab.experiments()]
     if not ids:
         raise SystemExit("no experiments are registered")

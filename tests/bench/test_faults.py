@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from alignlab.bench import FaultPlan, ScriptedServer, load_system, run_suite, scripted_policies
 from alignlab.cli import main
@@ -98,22 +104,42 @@ def test_key_never_written_to_logs(tmp_path: Path) -> None:
         assert any(KEY_ENV.encode() in blob for blob in blobs[1:]) or not zipfile.is_zipfile(file)
 
 
-def test_interrupted_run_resumes_without_redoing_finished_samples(tmp_path: Path) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
+def _spawn(argv: list[str], **kwargs: Any) -> subprocess.Popen[str]:
+    """Start a child whose Ctrl-C behaves as in a terminal, however pytest was started.
 
+    A background job or `nohup` starts pytest with SIGINT ignored, and children inherit
+    SIG_IGN: Python then installs no KeyboardInterrupt handler and SIGINT does nothing.
+    """
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (src, os.environ.get("PYTHONPATH")))),
+    }
+
+    def default_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    return subprocess.Popen(argv, env=env, preexec_fn=default_sigint, text=True, **kwargs)
+
+
+def test_child_gets_ctrl_c_even_when_pytest_ignores_it() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under nohup or `&`
+    try:
+        child = _spawn(
+            [sys.executable, "-c", "import signal; print(signal.getsignal(signal.SIGINT))"],
+            stdout=subprocess.PIPE,
+        )
+        out, _ = child.communicate(timeout=30)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "default_int_handler" in out
+
+
+def test_interrupted_run_resumes_without_redoing_finished_samples(tmp_path: Path) -> None:
     limit = 24
     with ScriptedServer(scripted_policies(), latency=0.25) as server:
         system = _system(tmp_path / "s.toml", server.base_url)
         log_dir = tmp_path / "logs"
-        src = str(Path(__file__).resolve().parents[2] / "src")
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, (src, os.environ.get("PYTHONPATH")))),
-        }
         argv = [
             sys.executable,
             "-m",
@@ -132,14 +158,16 @@ def test_interrupted_run_resumes_without_redoing_finished_samples(tmp_path: Path
             "--display",
             "none",
         ]
-        process = subprocess.Popen(
-            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        process = _spawn(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while server.stats.completions < limit // 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)  # Ctrl-C halfway through
-        assert process.wait(60) != 0
+        _, stderr = process.communicate(timeout=60)
+        # exit 130 (as the shell reports Ctrl-C), no traceback, and how to resume
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert "run the same command again to resume" in stderr.strip().splitlines()[-1]
         done_before = server.stats.completions
         assert done_before < limit
         spec = load_system(system)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from alignlab.bench import SystemFileError, check_api_key, load_system, parse_system
+from alignlab.bench._system import ALLOW_OUTSIDE_ENV, MAX_TEXT_BYTES
 from alignlab.cli import main
 
 G = "[model]\nname = 'openai/gpt-4o'\n[[guardrails]]"  # a model, then one guardrail
@@ -84,7 +86,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ),
         (
             "[model]\nname = 'openai/gpt-4o'\n[generation]\ntimeout = 0",
-            "generation.timeout: must be a whole number",
+            "generation.timeout: must lie in [1, 86400]",
         ),
         (
             "[model]\nname = 'openai/gpt-4o'\n[generation]\nmax_retries = -1",
@@ -96,7 +98,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ),
         (
             "[model]\nname = 'openai/gpt-4o'\n[prompt]\nsystem_file = 'nope.txt'",
-            "prompt.system_file: cannot read",
+            "prompt.system_file: no such file",
         ),
         (
             G + "\ntype = 'firewall'",
@@ -116,7 +118,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         ),
         (
             G + "\ntype = 'self_critique'\nconstitution = 'gone.md'",
-            "guardrails[0].constitution: file not found",
+            "guardrails[0].constitution: no such file",
         ),
         (
             G + "\ntype = 'input_filter'\nconstitution = 'c.md'",
@@ -127,6 +129,47 @@ def test_good_file_loads(tmp_path: Path) -> None:
             "scoring.refusal_detector",
         ),
         ("[model\nname = 1", "not valid TOML"),
+        # every numeric field is range-checked, and stop sequences are strings
+        (
+            "[model]\nname = 'openai/gpt-4o'\n[generation]\nstop_seqs = [1, 2]",
+            "generation.stop_seqs: must be a list of at most 16 non-empty strings",
+        ),
+        (
+            "[model]\nname = 'o/m'\n[generation]\ntop_p = 1.5",
+            "generation.top_p: must lie in [0, 1]",
+        ),
+        ("[model]\nname = 'o/m'\n[generation]\nmax_tokens = 0", "generation.max_tokens: must lie"),
+        ("[model]\nname = 'o/m'\n[generation]\nseed = -1", "generation.seed: must lie"),
+        (
+            "[model]\nname = 'o/m'\n[generation]\npresence_penalty = 9",
+            "generation.presence_penalty: must lie in [-2, 2]",
+        ),
+        (
+            "[model]\nname = 'o/m'\n[generation]\ntimeout = 1000000000000",
+            "generation.timeout: must lie in [1, 86400]",
+        ),
+        (
+            "[model]\nname = 'o/m'\n[generation]\nmax_retries = 100000",
+            "generation.max_retries: must lie in [0, 100]",
+        ),
+        # files named in a system file: regular, bounded, inside the file's folder
+        (
+            "[model]\nname = 'o/m'\n[prompt]\nsystem_file = '/dev/zero'",
+            "prompt.system_file: '/dev/zero' is under /proc, /sys or /dev; refused",
+        ),
+        (
+            "[model]\nname = 'o/m'\n[prompt]\nsystem_file = '../../../../proc/self/environ'",
+            "is under /proc, /sys or /dev; refused",
+        ),
+        (
+            "[model]\nname = 'o/m'\n[prompt]\nsystem_file = '../elsewhere.txt'",
+            "prompt.system_file: '../elsewhere.txt' leaves the system file's folder",
+        ),
+        (
+            G + "\ntype = 'self_critique'\nconstitution = '/etc/passwd'",
+            "guardrails[0].constitution: '/etc/passwd' leaves the system file's folder",
+        ),
+        ("[model]\nname = 'o/m'\n" + "x = " + "[" * 1500 + "]" * 1500, "nested too deeply"),
     ],
 )
 def test_bad_files_name_the_field(
@@ -160,3 +203,55 @@ def test_missing_file_and_missing_key(
     assert main(["bench", "run", str(path), "--log-dir", str(tmp_path / "logs")]) == 2
     assert "UNSET_KEY_FOR_TEST is not set" in capsys.readouterr().err
     assert not (tmp_path / "logs").exists() or not any((tmp_path / "logs").iterdir())
+
+
+def _bench_run_fails(path: Path, capsys: pytest.CaptureFixture[str], needle: str) -> None:
+    assert main(["bench", "run", str(path), "--log-dir", str(path.parent / "logs")]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err, err
+    assert not (path.parent / "logs").exists()
+
+
+def test_files_must_be_regular_bounded_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    system = tmp_path / "s.toml"
+    system.write_text("[model]\nname = 'o/m'\n[prompt]\nsystem_file = 'p.txt'\n")
+    (tmp_path / "p.txt").write_bytes(b"caf\xe9 au lait")
+    _bench_run_fails(system, capsys, "p.txt is not UTF-8 text")
+    (tmp_path / "p.txt").write_bytes(b"x" * (MAX_TEXT_BYTES + 1))
+    _bench_run_fails(system, capsys, "is larger than 1,000,000 bytes")
+    (tmp_path / "p.txt").unlink()
+    os.mkfifo(tmp_path / "p.txt")  # would block forever if opened for reading blindly
+    _bench_run_fails(system, capsys, "is not a regular file")
+    # the TOML itself: not UTF-8
+    system.write_bytes(b"name = '\xff'\n[model]\nname = 'o/m'\n")
+    _bench_run_fails(system, capsys, "is not UTF-8 text")
+    # an explicit opt-in reaches outside the folder, but still never reads a device
+    monkeypatch.setenv(ALLOW_OUTSIDE_ENV, "1")
+    system.write_text("[model]\nname = 'o/m'\n[prompt]\nsystem_file = '/dev/zero'\n")
+    _bench_run_fails(system, capsys, "/dev/zero is not a regular file")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.toml").write_text(
+        "[model]\nname = 'o/m'\n[prompt]\nsystem_file = '../p2.txt'\n"
+    )
+    (tmp_path / "p2.txt").write_text("Be brief.")
+    assert load_system(tmp_path / "outside" / "o.toml").system_prompt == "Be brief."
+
+
+def test_system_file_cannot_exfiltrate_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A pull request edits a system TOML so that the environment (the API key in it)
+    # would be sent to base_url as the system prompt and written into the log.
+    secret = "sk-exfil-canary-5d1e"
+    monkeypatch.setenv("CANARY_KEY", secret)
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    system = tmp_path / "a" / "b" / "s.toml"
+    depth = "../" * len(system.parent.parts)
+    system.write_text(
+        "[model]\nname = 'openai-api/x/y'\nbase_url = 'http://127.0.0.1:9/v1'\n"
+        f"api_key_env = 'CANARY_KEY'\n[prompt]\nsystem_file = '{depth}proc/self/environ'\n"
+    )
+    _bench_run_fails(system, capsys, "refused")
+    assert secret not in capsys.readouterr().err

@@ -3,13 +3,64 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import alignlab
+CHROMIUM_ENV = "ALIGNLAB_CHROMIUM"
+"""Set to a Chromium or Chrome executable to use it instead of searching."""
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_PLACES = (
+    "/usr/bin/chromium",  # Debian
+    "/usr/bin/chromium-browser",  # Ubuntu, Fedora
+    "/snap/bin/chromium",  # Ubuntu's snap
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/opt/homebrew/bin/chromium",
+)
+"""Where a browser usually lives, in the order they are tried."""
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+"""Names looked up on PATH after the usual places."""
+
+
+class ChromiumNotFound(LookupError):
+    """No usable Chromium: the message says how to get one."""
+
+
+def find_chromium(
+    env: dict[str, str] | None = None, places: tuple[str, ...] = CHROMIUM_PLACES
+) -> Path:
+    """The browser the tests drive: `$ALIGNLAB_CHROMIUM`, else the usual places, else PATH.
+
+    Raises:
+        ChromiumNotFound: with one line saying what to install or set.
+    """
+    env = dict(os.environ) if env is None else env
+    explicit = env.get(CHROMIUM_ENV)
+    if explicit:
+        path = Path(explicit)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        raise ChromiumNotFound(f"{CHROMIUM_ENV}={explicit} is not an executable file")
+    for place in places:
+        if os.path.isfile(place) and os.access(place, os.X_OK):
+            return Path(place)
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name, path=env.get("PATH"))
+        if found:
+            return Path(found)
+    raise ChromiumNotFound(
+        "the browser tests need Chromium: install it (Debian/Ubuntu: apt-get install chromium; "
+        f"macOS: brew install --cask chromium) or set {CHROMIUM_ENV}=/path/to/chromium"
+    )
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -93,6 +144,8 @@ def url_state(url: str) -> dict[str, str]:
 
 def library_result(url: str) -> dict[str, Any]:
     """`alignlab.run` at the settings the page's URL holds."""
+    import alignlab
+
     state = url_state(url)
     spec = alignlab.get(state.pop("experiment"))
     sliders = {s: float(state.pop(s)) for s in ("pressure", "fidelity", "oversight")}
@@ -116,3 +169,11 @@ def assert_matches_library(shown: dict[str, Any], url: str) -> None:
     assert [shown["frLo"], shown["frHi"]] == expected["fr_ci"]
     assert shown["explanation"] == expected["explanation"]
     assert shown["dialText"] == f"{expected['fr']:.1f}"
+
+
+if __name__ == "__main__":  # `python3 tests/lab/_browser.py`: print the browser, for scripts/test
+    try:
+        print(find_chromium())
+    except ChromiumNotFound as exc:
+        print(f"chromium: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -30,7 +30,7 @@ from alignlab.core import (
     unregister,
 )
 from alignlab.lab import SurfaceGrid, create_app
-from tests.lab._browser import CHROMIUM, CHROMIUM_ARGS
+from tests.lab._browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 
 MAX_LOG2_N = 9
 SAMPLES = 50_000
@@ -159,19 +159,26 @@ def small_grid() -> SurfaceGrid:
 @pytest.fixture
 def client(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[TestClient]:
     """A TestClient on an app with labtoy and the core's toy registered, small surfaces."""
-    with TestClient(create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID)) as c:
+    with TestClient(
+        create_app(cache_dir=tmp_path / "surfaces", grid=SMALL_GRID), base_url="http://127.0.0.1"
+    ) as c:
         yield c
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium through Playwright; fails (never skips) when it is missing."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is required for the browser tests and is missing at {CHROMIUM}")
+    """Chromium through Playwright; fails (never skips) when it is missing.
+
+    `scripts/test` installs it or says how; `find_chromium` looks where it usually is.
+    """
+    try:
+        executable = find_chromium()
+    except ChromiumNotFound as exc:
+        pytest.fail(str(exc))
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

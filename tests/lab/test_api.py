@@ -132,7 +132,9 @@ def test_run_never_answers_500(client: TestClient, body: object) -> None:
 
 
 def test_run_rejects_oversized_bodies(client: TestClient) -> None:
-    response = client.post("/api/run", content=b" " * 70_000)
+    response = client.post(
+        "/api/run", content=b" " * 70_000, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413 and "larger than" in response.json()["error"]
 
 
@@ -188,11 +190,15 @@ def test_surface_is_cached_on_disk_across_restarts(labtoy_id: str, tmp_path: Pat
     from alignlab.lab import create_app
 
     cache_dir = tmp_path / "cache"
-    with TestClient(create_app(cache_dir=cache_dir, grid=SMALL_GRID)) as first:
+    with TestClient(
+        create_app(cache_dir=cache_dir, grid=SMALL_GRID), base_url="http://127.0.0.1"
+    ) as first:
         blob = first.get("/api/surface/labtoy?seed=2").content
         assert len(first.app.state.surfaces.computed) == 1  # type: ignore[attr-defined]
     assert len(list(cache_dir.glob("labtoy-*.alsf"))) == 1
-    with TestClient(create_app(cache_dir=cache_dir, grid=SMALL_GRID)) as second:
+    with TestClient(
+        create_app(cache_dir=cache_dir, grid=SMALL_GRID), base_url="http://127.0.0.1"
+    ) as second:
         assert second.get("/api/surface/labtoy?seed=2").content == blob
         assert second.app.state.surfaces.computed == {}  # type: ignore[attr-defined]
         # Another seed or option is another surface.
@@ -202,7 +208,9 @@ def test_surface_is_cached_on_disk_across_restarts(labtoy_id: str, tmp_path: Pat
     # A truncated cache file is recomputed, not served.
     for path in cache_dir.glob("labtoy-*.alsf"):
         path.write_bytes(path.read_bytes()[:40])
-    with TestClient(create_app(cache_dir=cache_dir, grid=SMALL_GRID)) as third:
+    with TestClient(
+        create_app(cache_dir=cache_dir, grid=SMALL_GRID), base_url="http://127.0.0.1"
+    ) as third:
         recomputed = decode_surface(third.get("/api/surface/labtoy?seed=2").content)
         assert len(third.app.state.surfaces.computed) == 1  # type: ignore[attr-defined]
     original = decode_surface(blob)
@@ -260,7 +268,9 @@ def test_grid_is_chosen_by_time_budget(labtoy_id: str, tmp_path: Path) -> None:
     assert choose_grid(spec, options, 0, budget_s=0.0) == GRID_LADDER[-1]
     sizes = [g.fidelity * g.oversight * g.pressure for g in GRID_LADDER]
     assert sizes == sorted(sizes, reverse=True)
-    with TestClient(create_app(cache_dir=tmp_path, budget_s=0.0)) as client:
+    with TestClient(
+        create_app(cache_dir=tmp_path, budget_s=0.0), base_url="http://127.0.0.1"
+    ) as client:
         surface = decode_surface(client.get("/api/surface/labtoy").content)
     coarsest = GRID_LADDER[-1]
     assert surface.arrays["fr"].shape == (coarsest.fidelity, coarsest.oversight, coarsest.pressure)

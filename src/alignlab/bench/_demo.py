@@ -9,9 +9,13 @@ target is a script, not a model, and is labelled `scripted-*` everywhere.
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from inspect_ai import eval
 from inspect_ai.log import EvalLog
@@ -26,6 +30,12 @@ from alignlab.bench._suites import SUITES
 from alignlab.bench._system import load_system
 from alignlab.bench.redteam._demo import DEMO_BEHAVIOURS, RedteamDemo, run_redteam_demo
 from alignlab.bench.redteam._report import redteam_section
+from alignlab.core import AlignlabError
+
+
+class DemoError(AlignlabError):
+    """The demo cannot run here (its scripted targets cannot listen or be reached)."""
+
 
 DEMO_KEY_ENV = "ALIGNLAB_SCRIPTED_API_KEY"
 """The variable the demo's system files name for the key (the scripts ignore it)."""
@@ -73,6 +83,9 @@ def system_toml(name: str, model: str, base_url: str, guardrails: str) -> str:
     """The system file of one scripted demo system."""
     return (
         "# A SCRIPTED target written by `alignlab bench demo`: canned answers, not a model.\n"
+        "# It needs the demo's scripted server at base_url below, which lives only while\n"
+        "# the demo runs: to run this file yourself, point [model] at your own server\n"
+        "# (`alignlab bench init` writes a file for one).\n"
         f'name = "{name}"\n\n'
         f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{base_url}"\n'
         f'api_key_env = "{DEMO_KEY_ENV}"\n\n'
@@ -89,15 +102,38 @@ def run_demo(
     max_connections: int = 50,
     on_progress: Callable[[str], None] | None = None,
     redteam: bool = True,
+    progress_every_s: float = 5.0,
 ) -> DemoResult:
-    """Run the demo and return what it wrote (see the module docstring)."""
+    """Run the demo and return what it wrote (see the module docstring).
+
+    Args:
+        out: the output directory.
+        limit: items per suite (None: all).
+        max_connections: concurrent requests to the scripted targets.
+        on_progress: called with a line of progress, at each step and every
+            `progress_every_s` seconds while the suites run.
+        redteam: also run the red-team part against its scripted weak targets.
+        progress_every_s: seconds between progress lines during the run.
+
+    Raises:
+        DemoError: when the scripted targets cannot listen on, or be reached at, 127.0.0.1.
+    """
     say = on_progress or (lambda _message: None)
     root = Path(out)
     (root / "systems").mkdir(parents=True, exist_ok=True)
     log_dir = root / "logs"
     os.environ.setdefault(DEMO_KEY_ENV, "scripted-no-key")
     logs: dict[str, list[EvalLog]] = {}
-    with ScriptedServer(scripted_policies()) as server:
+    try:
+        running = ScriptedServer(scripted_policies()).start()
+    except OSError as exc:
+        raise DemoError(
+            f"the scripted targets cannot listen on 127.0.0.1 ({exc.strerror or exc}); "
+            "is the loopback interface down?"
+        ) from None
+    server = running
+    try:
+        _check_reachable(server.base_url)
         say(f"scripted targets (canned answers, not models) listening on {server.base_url}")
         tasks = []
         for name, (model, guardrails) in DEMO_SYSTEMS.items():
@@ -111,7 +147,53 @@ def run_demo(
         say(f"running {', '.join(SUITES)} against {len(DEMO_SYSTEMS)} scripted systems at once")
         # One eval() over every (system, suite) task: Inspect runs them concurrently and
         # pays its start-up cost once, which keeps the demo well under a minute.
-        results = eval(
+        stop = threading.Event()
+        ticker = threading.Thread(
+            target=_tick, args=(say, server, stop, progress_every_s), daemon=True
+        )
+        ticker.start()
+        try:
+            results = _eval_all(tasks, log_dir, limit, max_connections)
+        finally:
+            stop.set()
+            ticker.join()
+        for (name, _), log in zip(tasks, results, strict=True):
+            logs.setdefault(name, []).append(log)
+    finally:
+        server.stop()
+    return _finish(root, logs, say, redteam=redteam, limit=limit)
+
+
+def _tick(
+    say: Callable[[str], None], server: ScriptedServer, stop: threading.Event, every: float
+) -> None:
+    """Say every `every` seconds how many answers the scripted targets have given."""
+    started = time.monotonic()
+    while not stop.wait(every):
+        say(
+            f"  {time.monotonic() - started:4.0f} s: {server.stats.completions} answers "
+            "from the scripted targets so far"
+        )
+
+
+def _check_reachable(base_url: str) -> None:
+    """Connect once to the scripted server: a loopback that is down fails here, at once."""
+    port = int(base_url.rsplit(":", 1)[1].split("/")[0])
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=3):
+            pass
+    except OSError as exc:
+        raise DemoError(
+            f"the scripted targets cannot be reached at {base_url} ({exc.strerror or exc}); "
+            "is the loopback interface down?"
+        ) from None
+
+
+def _eval_all(
+    tasks: list[tuple[str, Any]], log_dir: Path, limit: int | None, max_connections: int
+) -> list[EvalLog]:
+    return list(
+        eval(
             [task for _, task in tasks],
             log_dir=str(log_dir),
             limit=limit,
@@ -124,8 +206,17 @@ def run_demo(
             timeout=30,
             attempt_timeout=10,
         )
-        for (name, _), log in zip(tasks, results, strict=True):
-            logs.setdefault(name, []).append(log)
+    )
+
+
+def _finish(
+    root: Path,
+    logs: dict[str, list[EvalLog]],
+    say: Callable[[str], None],
+    *,
+    redteam: bool,
+    limit: int | None,
+) -> DemoResult:
     say("comparing each system with the baseline and writing the report")
     metrics = [metrics_from_log(log) for system_logs in logs.values() for log in system_logs]
     baseline, *others = list(DEMO_SYSTEMS)

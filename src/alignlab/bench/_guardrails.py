@@ -21,9 +21,9 @@ from typing import Any
 
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.solver import generate as generate_solver
 
 from alignlab.bench._detectors import detect_harm, detect_refusals
+from alignlab.bench._replies import checked_generate
 from alignlab.bench._system import DEFAULT_REFUSAL_MESSAGE, GuardrailSpec, SystemSpec
 
 CRITIQUE_MARKER = "### alignlab self-critique"
@@ -218,7 +218,8 @@ def system_solvers(system: SystemSpec | None) -> list[Solver]:
         chain.append(literal_system_prompt(system.system_prompt))
     layers = system.guardrails if system is not None else ()
     chain.extend(layer_solver(g) for g in layers if g.type == "input_filter")
-    chain.append(generate_solver())
+    # Empty or malformed replies are retried, then errors: never scored as an answer.
+    chain.append(checked_generate(system.max_retries if system is not None else 3))
     chain.extend(layer_solver(g) for g in layers if g.type != "input_filter")
     return chain
 

@@ -7,11 +7,13 @@ against the trained one), or upgrades old logs to a better detector.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from inspect_ai import score as inspect_score
 from inspect_ai.log import EvalLog, write_eval_log
 
+from alignlab._atomic import same_file
 from alignlab.bench._detectors import resolve_refusal_detector
 from alignlab.bench._metrics import LogError, read_log
 from alignlab.bench._scorers import refusal_scorer
@@ -64,9 +66,22 @@ def rescore_log(
         LogError: when the log cannot be read, or its samples are not refusal items.
     """
     source = Path(path)
+    if out is not None and Path(out).exists() and same_file(out, source):
+        raise LogError(f"--out {out} is the input log; the input is never modified")
     rescored = rescore_in_memory(read_log(source), detector)
     kind = _kind(rescored)
     target = Path(out) if out else source.with_name(f"{source.stem}-rescored-{kind}{source.suffix}")
     rescored.location = str(target)
-    write_eval_log(rescored, str(target))
+    _write_atomically(rescored, target)
     return rescored
+
+
+def _write_atomically(log: EvalLog, target: Path) -> None:
+    """Write a log through a temporary file in the same folder, then rename it into place."""
+    tmp = target.with_name(f".{target.stem}.tmp{target.suffix}")
+    try:
+        write_eval_log(log, str(tmp))
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LogError(f"cannot write {target} ({exc.strerror or exc})") from None

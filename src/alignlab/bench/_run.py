@@ -9,7 +9,10 @@ rest; otherwise it starts a fresh run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,8 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
-from alignlab.bench._system import SystemSpec, check_api_key
+from alignlab.bench._system import SystemFileError, SystemSpec, check_api_key
+from alignlab.core import AlignlabError
 
 DisplayType = Literal["full", "conversation", "rich", "plain", "log", "none"]
 
@@ -29,6 +33,18 @@ DEFAULT_LOG_DIR = "alignlab-logs"
 
 DEFAULT_MAX_CONNECTIONS = 10
 """Concurrent model requests unless told otherwise."""
+
+
+class RunInterrupted(AlignlabError):
+    """A run was interrupted (Ctrl-C) before it finished; its log can be resumed."""
+
+    def __init__(self, suite: str, log_dir: str) -> None:
+        super().__init__(
+            f"{suite}: interrupted; finished samples are kept in {log_dir}: "
+            "run the same command again to resume"
+        )
+        self.suite = suite
+        self.log_dir = log_dir
 
 
 @dataclass(frozen=True)
@@ -40,12 +56,14 @@ class SuiteRun:
         log: the Inspect log (its `location` is the file written).
         resumed_from: the log that was resumed, or None for a fresh run.
         errors: samples that ended in an error (retry the run to finish them).
+        reused: True when a finished log of the same run was found and nothing ran.
     """
 
     suite: str
     log: EvalLog
     resumed_from: str | None
     errors: int
+    reused: bool = False
 
 
 def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS) -> Model:
@@ -58,6 +76,7 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
         SystemFileError: when the key's environment variable is not set.
     """
     check_api_key(spec)
+    _check_provider(spec)
     config = GenerateConfig(
         max_retries=spec.max_retries,
         timeout=spec.timeout,
@@ -66,9 +85,88 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
         **spec.generation,
     )
     model_args: dict[str, Any] = {}
+    api_key: str | None = None
     if spec.api_key_env and spec.model.startswith("openai-api/"):
         model_args["api_key_var"] = spec.api_key_env
-    return get_model(spec.model, config=config, base_url=spec.base_url, **model_args)
+    elif spec.api_key_env:
+        # Other providers take the key itself; Inspect logs model_args, never api_key.
+        api_key = os.environ[spec.api_key_env]
+    elif spec.model.startswith("openai-api/") and spec.base_url and _is_loopback(spec.base_url):
+        # A keyless local server (vLLM, Ollama, llama.cpp) needs no dummy variable.
+        service = spec.model.split("/")[1].upper().replace("-", "_")
+        if not os.environ.get(f"{service}_API_KEY"):
+            api_key = "no-key"
+    try:
+        return get_model(
+            spec.model, config=config, base_url=spec.base_url, api_key=api_key, **model_args
+        )
+    except Exception as exc:  # Inspect raises ValueError, PrerequisiteError, ImportError...
+        raise SystemFileError(f"{spec.path or spec.name}: model.name: {_plain(exc)}") from None
+
+
+PROVIDER_EXTRAS: dict[str, tuple[str, str]] = {
+    "openai": ("openai", "openai"),
+    "anthropic": ("anthropic", "anthropic"),
+}
+"""Inspect providers alignlab offers an extra for: provider -> (module, extra)."""
+
+
+def _check_provider(spec: SystemSpec) -> None:
+    """Say which extra to install when a provider's client package is missing."""
+    provider = spec.model.split("/", 1)[0]
+    if provider in PROVIDER_EXTRAS:
+        module, extra = PROVIDER_EXTRAS[provider]
+        if importlib.util.find_spec(module) is None:
+            raise SystemFileError(
+                f"{spec.path or spec.name}: model.name: the {provider} provider needs the "
+                f"{module} package: pip install 'alignlab[{extra}]'"
+            )
+
+
+def _plain(exc: BaseException) -> str:
+    """An Inspect error as one plain line: no rich markup, no blank lines, no 'ERROR:'."""
+    text = re.sub(r"\[/?[a-z ]+\]", "", str(exc))
+    text = " ".join(text.split())
+    return text.removeprefix("ERROR: ").removeprefix("ERROR:").strip() or type(exc).__name__
+
+
+def _is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
+
+
+ENDPOINT_CHECK_TIMEOUT_S = 5.0
+"""Seconds the pre-run endpoint check waits for an answer."""
+
+
+def check_endpoint(spec: SystemSpec, timeout: float = ENDPOINT_CHECK_TIMEOUT_S) -> None:
+    """Check with one request that the system's `base_url` answers, before a run.
+
+    A wrong URL or a server that is not up is then one line within seconds, not minutes
+    of retries and errored samples.
+
+    Any HTTP answer (even 401 or 404) counts as reachable: only the connection is checked.
+
+    Raises:
+        SystemFileError: "cannot reach URL: connection refused" and the like.
+    """
+    if not spec.base_url:
+        return
+    import httpx
+
+    url = spec.base_url.rstrip("/") + "/models"
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            client.get(url)
+    except httpx.TimeoutException:
+        problem = f"no answer within {timeout:g} s"
+    except httpx.HTTPError as exc:
+        reason = exc.__cause__ or exc.__context__ or exc
+        text = str(getattr(reason, "strerror", None) or reason).lower()
+        problem = "connection refused" if "refused" in text else text or type(exc).__name__
+    else:
+        return
+    raise SystemFileError(f"cannot reach {spec.base_url}: {problem} (model.base_url)")
 
 
 def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> Task:
@@ -128,10 +226,12 @@ def _is_unfinished(log: EvalLog) -> bool:
     return results is None or results.completed_samples < results.total_samples
 
 
-def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None) -> str | None:
-    """Return the newest unfinished log in `log_dir` of this suite, system and limit, if any.
+def find_previous(
+    log_dir: str, suite: str, spec: SystemSpec, limit: int | None
+) -> tuple[str, bool] | None:
+    """The newest log in `log_dir` of this suite, system and limit, and whether it finished.
 
-    Only the newest matching log counts: once a run has finished, the next run is fresh.
+    Only the newest matching log counts.
     """
     if not Path(log_dir).is_dir():
         return None
@@ -146,8 +246,14 @@ def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None
             continue
         if header.eval.config.limit != limit:
             continue
-        return info.name if _is_unfinished(header) else None
+        return info.name, not _is_unfinished(header)
     return None
+
+
+def find_resumable(log_dir: str, suite: str, spec: SystemSpec, limit: int | None) -> str | None:
+    """Return the newest unfinished log in `log_dir` of this suite, system and limit, if any."""
+    previous = find_previous(log_dir, suite, spec, limit)
+    return previous[0] if previous is not None and not previous[1] else None
 
 
 def run_suite(
@@ -165,13 +271,17 @@ def run_suite(
     """Run (or resume) one suite against a system and return its log.
 
     Samples that still fail after the model's retries are recorded as errors in the log
-    (never silently dropped); run again with the same arguments to retry just those.
+    (never silently dropped); run again with the same arguments to retry just those. A
+    finished log of the same suite, system and limit in `log_dir` is reused as it is
+    unless `fresh`.
 
     Raises:
         SystemFileError: when the key's environment variable is not set.
         SuiteError: for an unknown suite.
+        RunInterrupted: when the run was interrupted (Ctrl-C); run again to resume.
     """
     model = build_model(spec, max_connections)
+    check_endpoint(spec)
     task = make_task(suite, spec, xstest_path)
     os.makedirs(log_dir, exist_ok=True)
     common: dict[str, Any] = {
@@ -190,11 +300,19 @@ def run_suite(
         # Inspect's realtime sample buffer feeds live viewing in `inspect view`; nobody
         # watching live can turn it off (`--no-realtime`) and save its per-event writes.
         common["log_realtime"] = False
-    resumable = None if fresh or spec.path is None else find_resumable(log_dir, suite, spec, limit)
+    previous = None if fresh or spec.path is None else find_previous(log_dir, suite, spec, limit)
+    if previous is not None and previous[1]:
+        # The same run already finished here: reuse it rather than silently start over.
+        log = read_eval_log(previous[0])
+        return SuiteRun(suite=suite, log=log, resumed_from=None, errors=0, reused=True)
+    resumable = previous[0] if previous is not None else None
     if resumable is not None:
         logs = eval_retry(resumable, **common)
     else:
         logs = eval(task, model=model, limit=limit, **common)
+    if not logs:
+        # Inspect catches Ctrl-C, marks the log cancelled and returns no log at all.
+        raise RunInterrupted(suite, log_dir)
     log = logs[0]
     return SuiteRun(suite=suite, log=log, resumed_from=resumable, errors=sample_errors(log))
 

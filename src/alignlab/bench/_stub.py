@@ -43,6 +43,8 @@ class FaultPlan:
         rate_slow: sleep `slow_seconds` before answering (past the client's timeout).
         rate_malformed: answer 200 with a body that is not JSON.
         rate_drop: close the connection without answering.
+        rate_null: answer 200 with `content: null` (an empty reply).
+        rate_no_choices: answer 200 with `choices: []`.
         slow_seconds: how long a slow reply takes.
         seed: seed of the generator that decides which requests fail.
     """
@@ -52,12 +54,14 @@ class FaultPlan:
     rate_slow: float = 0.0
     rate_malformed: float = 0.0
     rate_drop: float = 0.0
+    rate_null: float = 0.0
+    rate_no_choices: float = 0.0
     slow_seconds: float = 5.0
     seed: int = 0
 
     def __post_init__(self) -> None:
         total = self.rate_429 + self.rate_500 + self.rate_slow + self.rate_malformed
-        if total + self.rate_drop > 1.0:
+        if total + self.rate_drop + self.rate_null + self.rate_no_choices > 1.0:
             raise ValueError("fault rates must sum to at most 1")
 
 
@@ -70,8 +74,15 @@ class ServerStats:
     faults: dict[str, int] = field(default_factory=dict)
 
 
-def _completion_body(model: str, text: str, number: int) -> bytes:
-    words = len(text.split())
+def _completion_body(model: str, text: str | None, number: int, choices: bool = True) -> bytes:
+    words = len((text or "").split())
+    body = json.loads(_body_json(model, text, number, words))
+    if not choices:
+        body["choices"] = []
+    return json.dumps(body).encode()
+
+
+def _body_json(model: str, text: str | None, number: int, words: int) -> str:
     return json.dumps(
         {
             "id": f"chatcmpl-scripted-{number}",
@@ -87,7 +98,7 @@ def _completion_body(model: str, text: str, number: int) -> bytes:
             ],
             "usage": {"prompt_tokens": 1, "completion_tokens": words, "total_tokens": words + 1},
         }
-    ).encode()
+    )
 
 
 _REASONS = {
@@ -129,6 +140,7 @@ class ScriptedServer:
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
+        self._start_error: OSError | None = None
         self._lock = threading.Lock()
         self._writers: set[asyncio.StreamWriter] = set()
 
@@ -158,6 +170,8 @@ class ScriptedServer:
             ("slow", plan.rate_slow),
             ("malformed", plan.rate_malformed),
             ("drop", plan.rate_drop),
+            ("null", plan.rate_null),
+            ("no_choices", plan.rate_no_choices),
         ):
             if x < rate:
                 self.stats.faults[name] = self.stats.faults.get(name, 0) + 1
@@ -171,6 +185,11 @@ class ScriptedServer:
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("scripted server did not start")
+        if self._start_error is not None:
+            error = self._start_error
+            self._thread.join(5)
+            self._thread = None
+            raise error
         return self
 
     def stop(self) -> None:
@@ -191,9 +210,15 @@ class ScriptedServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
-        server = loop.run_until_complete(
-            asyncio.start_server(self._handle, "127.0.0.1", self._port, backlog=1024)
-        )
+        try:
+            server = loop.run_until_complete(
+                asyncio.start_server(self._handle, "127.0.0.1", self._port, backlog=1024)
+            )
+        except OSError as exc:  # loopback down, port taken: say so at once, not in 10 s
+            self._start_error = exc
+            self._ready.set()
+            loop.close()
+            return
         self._server = server
         self._port = int(server.sockets[0].getsockname()[1])
         self._ready.set()
@@ -278,11 +303,18 @@ class ScriptedServer:
         if policy is None:
             await self._send(writer, 404, b'{"error": {"message": "unknown model"}}')
             return True
+        text: str | None
         try:
             text = policy(messages)
         except ScriptedFault as fault_reply:
             body = json.dumps({"error": {"message": fault_reply.message}}).encode()
             await self._send(writer, fault_reply.status, body)
+            return True
+        if fault == "null":
+            text = None
+        if fault in ("null", "no_choices"):
+            body = _completion_body(model, text, self.stats.requests, choices=fault != "no_choices")
+            await self._send(writer, 200, body)
             return True
         self.stats.completions += 1
         await self._send(writer, 200, _completion_body(model, text, self.stats.requests))

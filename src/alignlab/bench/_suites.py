@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from importlib import resources
 from pathlib import Path
@@ -28,7 +29,13 @@ from inspect_ai.dataset import MemoryDataset, Sample
 
 from alignlab.bench._guardrails import system_solvers
 from alignlab.bench._scorers import honesty_scorer, mean_applicable, refusal_scorer
-from alignlab.bench._system import SystemSpec, load_system
+from alignlab.bench._system import (
+    MAX_SUITE_BYTES,
+    SystemFileError,
+    SystemSpec,
+    load_system,
+    read_bounded_text,
+)
 from alignlab.core import AlignlabError
 
 SUITES: tuple[str, ...] = ("refusal_calibration", "honesty")
@@ -124,8 +131,14 @@ def xstest_dataset(path: str | Path) -> MemoryDataset:
         SuiteError: when the file is missing, lacks a column, or has an empty prompt.
     """
     file = Path(path)
+    if not file.exists():
+        raise SuiteError(f"{file}: no such XSTest CSV")
     try:
-        with file.open(newline="", encoding="utf-8") as handle:
+        text = read_bounded_text(file, MAX_SUITE_BYTES, "xstest suite")
+    except SystemFileError as exc:
+        raise SuiteError(str(exc)) from None
+    try:
+        with io.StringIO(text, newline="") as handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
             missing = [c for c in XSTEST_COLUMNS if c not in columns]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,81 @@ DEFAULT_REFUSAL_MESSAGE = "I'm sorry, but I can't help with that request."
 """What a filter layer answers when it blocks a request or replaces an answer."""
 
 
+MAX_TEXT_BYTES = 1_000_000
+"""Largest system prompt, constitution or system file read (1 MB); larger is an error."""
+
+MAX_SUITE_BYTES = 50_000_000
+"""Largest suite file (XSTest CSV, JSONL) read (50 MB)."""
+
+ALLOW_OUTSIDE_ENV = "ALIGNLAB_ALLOW_OUTSIDE_PATHS"
+"""Set to 1 (or pass `bench run --allow-outside-paths`) to let a system file name files
+outside its own folder, or under /proc, /sys or /dev. Off by default: a system file may
+come from an untrusted pull request, and a path such as `/proc/self/environ` would send
+the environment (API keys included) to the model as a prompt."""
+
+_SPECIAL_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
 class SystemFileError(AlignlabError, ValueError):
     """A system file is missing, unreadable or invalid; the message names the field."""
+
+
+def allow_outside_paths() -> bool:
+    """Whether the user allowed system files to name files outside their folder."""
+    return os.environ.get(ALLOW_OUTSIDE_ENV, "") == "1"
+
+
+def read_bounded_text(path: Path, limit: int, what: str) -> str:
+    """Read a regular UTF-8 file of at most `limit` bytes (devices, FIFOs and more refused).
+
+    Raises:
+        SystemFileError: naming `what` and the problem in one line.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer before fstat refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SystemFileError(f"{what}: {path} is not a regular file")
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise SystemFileError(f"{what}: no such file {path}") from None
+    except IsADirectoryError:
+        raise SystemFileError(f"{what}: {path} is not a regular file") from None
+    except OSError as exc:
+        raise SystemFileError(f"{what}: cannot read {path} ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise SystemFileError(f"{what}: {path} is larger than {limit:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SystemFileError(
+            f"{what}: {path} is not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})"
+        ) from None
+
+
+def confined_path(base: Path, name: str, what: str, allow_outside: bool | None = None) -> Path:
+    """Resolve `name` against `base`; refuse paths that leave it or reach /proc, /sys, /dev.
+
+    Raises:
+        SystemFileError: unless `allow_outside` (default: `$ALIGNLAB_ALLOW_OUTSIDE_PATHS`).
+    """
+    allow = allow_outside_paths() if allow_outside is None else allow_outside
+    path = (base / name).resolve()
+    if allow:
+        return path
+    if any(path == root or root in path.parents for root in _SPECIAL_ROOTS):
+        raise SystemFileError(
+            f"{what}: {name!r} is under /proc, /sys or /dev; refused "
+            f"(pass --allow-outside-paths if you mean it)"
+        )
+    root = base.resolve()
+    if path != root and root not in path.parents:
+        raise SystemFileError(
+            f"{what}: {name!r} leaves the system file's folder {root}; refused "
+            f"(pass --allow-outside-paths if you mean it)"
+        )
+    return path
 
 
 @dataclass(frozen=True)
@@ -146,8 +220,9 @@ def _constitution_digest(guardrails: tuple[GuardrailSpec, ...]) -> str:
     for layer in guardrails:
         if layer.constitution:
             try:
-                digests.append(hashlib.sha256(Path(layer.constitution).read_bytes()).hexdigest())
-            except OSError:
+                text = read_bounded_text(Path(layer.constitution), MAX_TEXT_BYTES, "constitution")
+                digests.append(hashlib.sha256(text.encode()).hexdigest())
+            except SystemFileError:
                 digests.append("missing")
     return ",".join(digests)
 
@@ -163,6 +238,20 @@ _GENERATION_FIELDS: dict[str, tuple[type, ...]] = {
     "frequency_penalty": (int, float),
     "presence_penalty": (int, float),
 }
+# The range of every numeric field, [low, high] inclusive.
+_RANGES: dict[str, tuple[float, float]] = {
+    "temperature": (0, 2),
+    "top_p": (0, 1),
+    "max_tokens": (1, 10_000_000),
+    "seed": (0, 2**63 - 1),
+    "frequency_penalty": (-2, 2),
+    "presence_penalty": (-2, 2),
+    "max_retries": (0, 100),
+    "timeout": (1, 86_400),
+    "attempt_timeout": (1, 86_400),
+}
+MAX_STOP_SEQS = 16
+"""Most stop sequences a system may set (OpenAI allows 4; local servers more)."""
 _TOP_LEVEL = {"name", "model", "prompt", "generation", "guardrails", "scoring"}
 _MODEL_FIELDS = {"name", "base_url", "api_key_env"}
 _PROMPT_FIELDS = {"system", "system_file"}
@@ -254,13 +343,9 @@ def parse_system(
     if system_prompt is not None and prompt_file is not None:
         raise _fail(where, "prompt", "give either system or system_file, not both")
     if prompt_file is not None:
-        path = (base / prompt_file).resolve()
-        try:
-            system_prompt = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise _fail(
-                where, "prompt.system_file", f"cannot read {path} ({exc.strerror})"
-            ) from None
+        label = f"{where}: prompt.system_file"
+        path = confined_path(base, prompt_file, label)
+        system_prompt = read_bounded_text(path, MAX_TEXT_BYTES, label)
 
     generation_table = dict(_table(data, "generation", where))
     run_settings = {k: generation_table.pop(k, v) for k, v in _RUN_FIELDS.items()}
@@ -275,19 +360,23 @@ def parse_system(
             )
             raise _fail(where, f"generation.{key}", f"must be {kind}")
         generation[key] = value
+    stops = generation.get("stop_seqs")
+    if stops is not None and (
+        len(stops) > MAX_STOP_SEQS or not all(isinstance(x, str) and x for x in stops)
+    ):
+        raise _fail(
+            where,
+            "generation.stop_seqs",
+            f"must be a list of at most {MAX_STOP_SEQS} non-empty strings",
+        )
     for key, value in run_settings.items():
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or value < (0 if key == "max_retries" else 1)
-        ):
-            raise _fail(
-                where,
-                f"generation.{key}",
-                "must be a whole number (at least 1; max_retries may be 0)",
-            )
-    if "temperature" in generation and not 0 <= generation["temperature"] <= 2:
-        raise _fail(where, "generation.temperature", "must lie in [0, 2]")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail(where, f"generation.{key}", "must be a whole number")
+    for key, value in {**generation, **run_settings}.items():
+        if key in _RANGES:
+            low, high = _RANGES[key]
+            if not low <= value <= high:
+                raise _fail(where, f"generation.{key}", f"must lie in [{low:g}, {high:g}]")
 
     scoring = _table(data, "scoring", where)
     _unknown(scoring, _SCORING_FIELDS, "scoring.", where)
@@ -354,9 +443,9 @@ def _parse_guardrails(raw: Any, where: str, base: Path) -> tuple[GuardrailSpec, 
                 raise _fail(
                     where, f"{prefix}constitution", "only self_critique layers take a constitution"
                 )
-            path = (base / constitution).resolve()
-            if not path.is_file():
-                raise _fail(where, f"{prefix}constitution", f"file not found: {path}")
+            label = f"{where}: {prefix}constitution"
+            path = confined_path(base, constitution, label)
+            read_bounded_text(path, MAX_TEXT_BYTES, label)
             constitution = str(path)
         layers.append(
             GuardrailSpec(
@@ -378,16 +467,15 @@ def load_system(path: str | os.PathLike[str]) -> SystemSpec:
     """
     file = Path(path)
     where = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SystemFileError(f"{where}: no such system file") from None
-    except OSError as exc:
-        raise SystemFileError(f"{where}: cannot read ({exc.strerror})") from None
+    if not file.exists():
+        raise SystemFileError(f"{where}: no such system file")
+    text = read_bounded_text(file, MAX_TEXT_BYTES, "system file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SystemFileError(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise SystemFileError(f"{where}: not valid TOML (nested too deeply)") from None
     spec = parse_system(data, where=where, base=file.resolve().parent)
     name = spec.name if "name" in data else file.stem
     return SystemSpec(**{**_fields(spec), "name": name, "path": str(file.resolve())})

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from alignlab._atomic import atomic_write_text, refuse_input_as_output
 from alignlab.cli import _redteam
 from alignlab.core import AlignlabError
 
@@ -30,6 +32,19 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         dest="bench_command", metavar="SUBCOMMAND", parser_class=type(bench)
     )
     group.required = True
+
+    init = group.add_parser(
+        "init", help="write a commented system file for your provider, and say what to set"
+    )
+    init.add_argument(
+        "provider",
+        choices=["local", "openai", "anthropic"],
+        help="local: an OpenAI-compatible server (vLLM, Ollama, llama.cpp); openai; anthropic",
+    )
+    init.add_argument(
+        "--out", metavar="FILE.toml", help="where to write it (default PROVIDER.toml)"
+    )
+    init.set_defaults(func=cmd_init)
 
     run = group.add_parser("run", help="run suites against the system a system file names")
     run.add_argument("system", metavar="SYSTEM.toml", help="the system file")
@@ -67,13 +82,19 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument(
         "--fresh",
         action="store_true",
-        help="start afresh even if an unfinished log could be resumed",
+        help="start afresh even if a finished log can be reused or an unfinished one resumed",
     )
     run.add_argument(
         "--display",
         choices=["rich", "plain", "none"],
         default=None,
         help="progress display (default: rich on a terminal, else plain)",
+    )
+    run.add_argument(
+        "--allow-outside-paths",
+        action="store_true",
+        help="let the system file name files outside its folder or under /proc, /sys, /dev "
+        "(off: a system file from a pull request must not read your secrets)",
     )
     run.add_argument("--json", action="store_true", help="print the metrics as JSON")
     run.set_defaults(func=cmd_run)
@@ -88,7 +109,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         "samples (missing or errored items) or logs scored differently.",
     )
     compare.add_argument("base", metavar="BASE.eval")
-    compare.add_argument("candidate", metavar="CANDIDATE.eval")
+    compare.add_argument(
+        "candidate",
+        nargs="+",
+        metavar="CANDIDATE",
+        help="the candidate log; or a folder or several logs (a shell glob): the latest "
+        "complete log of the base's suite among them is used, and named",
+    )
     compare.add_argument(
         "--alpha",
         type=_alpha,
@@ -294,10 +321,25 @@ def _summary(metrics: Any) -> str:
     return "\n".join(lines)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write a system file template and say what to do next."""
+    from alignlab.bench._init import PROVIDERS, write_system_template
+
+    path = write_system_template(args.provider, args.out or f"{args.provider}.toml")
+    print(f"wrote {path}")
+    print(f"next: {PROVIDERS[args.provider][3]}; then: alignlab bench run {path} --limit 20")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the suites of a system file and print their metrics."""
     from alignlab.bench import SUITES, load_system, metrics_from_log, run_system
+    from alignlab.bench._run import RunInterrupted
+    from alignlab.bench._system import ALLOW_OUTSIDE_ENV
 
+    if args.allow_outside_paths:
+        # Through the environment, so the task rebuilt from the file by Inspect agrees.
+        os.environ[ALLOW_OUTSIDE_ENV] = "1"
     spec = load_system(args.system)
     suites = tuple(dict.fromkeys(args.suite or SUITES))
     if "xstest" in suites and not args.xstest:
@@ -309,21 +351,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(run: Any) -> None:
         where = f" (resumed {run.resumed_from})" if run.resumed_from else ""
+        if run.reused:
+            where = " (finished earlier with the same system and limit: reused; --fresh reruns)"
         print(f"{run.suite}: log {run.log.location}{where}", file=sys.stderr)
 
     started = time.perf_counter()
-    runs = run_system(
-        spec,
-        suites,
-        on_suite=progress,
-        log_dir=args.log_dir,
-        limit=args.limit,
-        max_connections=args.max_connections,
-        display=display,
-        xstest_path=args.xstest,
-        fresh=args.fresh,
-        realtime=not args.no_realtime,
-    )
+    try:
+        runs = run_system(
+            spec,
+            suites,
+            on_suite=progress,
+            log_dir=args.log_dir,
+            limit=args.limit,
+            max_connections=args.max_connections,
+            display=display,
+            xstest_path=args.xstest,
+            fresh=args.fresh,
+            realtime=not args.no_realtime,
+        )
+    except (RunInterrupted, KeyboardInterrupt) as exc:
+        hint = (
+            str(exc)
+            if isinstance(exc, RunInterrupted)
+            else f"interrupted; finished samples are kept in {args.log_dir}: "
+            "run the same command again to resume"
+        )
+        print(f"alignlab: {hint}", file=sys.stderr)
+        return 130
     for run in runs:
         results.append(metrics_from_log(run.log))
     if args.json:
@@ -345,11 +399,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
-    from alignlab.bench import compare_logs, format_comparison, format_markdown
+    from alignlab.bench import compare_logs, format_comparison, format_markdown, metrics_from_log
+    from alignlab.bench._resolve import resolve_log
 
+    suite = None
+    if len(args.candidate) > 1 or Path(args.candidate[0]).is_dir():
+        suite = metrics_from_log(args.base).task.split("/")[-1]
+    candidate, note = resolve_log(args.candidate, suite)
+    if note:
+        print(f"alignlab: candidate: {note}", file=sys.stderr)
     result = compare_logs(
         args.base,
-        args.candidate,
+        candidate,
         alpha=args.alpha,
         allow_missing=args.allow_missing,
         allow_different_scoring=args.allow_different_scoring,
@@ -386,6 +447,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from alignlab.bench import compare_logs, metrics_from_log, render_report
 
     files = _expand(args.logs)
+    if args.html and Path(args.html).exists():
+        refuse_input_as_output(args.html, [*files, *filter(None, [args.baseline])], "--html")
     metrics = [metrics_from_log(f) for f in files]
     comparisons = []
     if args.baseline:
@@ -399,12 +462,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         for m in metrics:
             print(_summary(m))
     if args.html:
-        out = Path(args.html)
         sections = _redteam.report_sections(files)
-        try:
-            out.write_text(render_report(metrics, comparisons, sections=sections), encoding="utf-8")
-        except OSError as exc:
-            raise AlignlabError(f"cannot write {out} ({exc.strerror})") from None
+        # Atomic: a failure midway leaves a previous report whole, never a fragment.
+        out = atomic_write_text(
+            args.html, render_report(metrics, comparisons, sections=sections)
+        )
         print(f"wrote {out}", file=sys.stderr)
     return 0
 

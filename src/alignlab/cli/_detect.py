@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from alignlab._atomic import OutputError, refuse_input_as_output
 from alignlab.detect import (
     DETECTOR_KINDS,
     Detection,
@@ -17,6 +18,7 @@ from alignlab.detect import (
 )
 from alignlab.detect._io import (
     cell_text,
+    check_table_suffix,
     is_jsonl,
     normalise_label,
     read_table,
@@ -36,7 +38,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="label responses as refusals or prompts as unsafe, offline",
         description="Run an offline detector over every row of a CSV or JSONL file.",
     )
-    kinds = detect.add_subparsers(dest="detector_task", metavar="TASK", required=True)
+    kinds = detect.add_subparsers(
+        dest="detector_task", metavar="TASK", required=True, parser_class=type(detect)
+    )
     refusal = kinds.add_parser(
         "refusal",
         help="label each response full_compliance, full_refusal or partial_refusal",
@@ -44,7 +48,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     _common(refusal)
     refusal.add_argument(
-        "--response-column", default="completion", help="column with the response text"
+        "--response-column",
+        default="completion",
+        help="column with the response text (default: completion)",
     )
     refusal.add_argument(
         "--explain",
@@ -75,7 +81,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--detector", choices=DETECTOR_KINDS, default="trained", help="detector kind"
     )
-    parser.add_argument("--batch-size", type=int, default=64, help="rows per batch (64)")
+    parser.add_argument("--batch-size", type=int, default=64, help="rows per batch")
 
 
 def _run_batched(
@@ -147,8 +153,20 @@ def _print_report(report: Agreement, title: str, stream: TextIO) -> None:
         print(f"  F1 {label}: {report.f1[label]:.3f} (n={sum(row)})", file=stream)
 
 
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an output of the wrong type, or one that would overwrite the input."""
+    if args.output is not None:
+        check_table_suffix(args.output, "--output")
+        if args.output.exists():
+            try:
+                refuse_input_as_output(args.output, [args.input], "--output")
+            except OutputError as exc:
+                raise DetectorError(str(exc)) from None
+
+
 def cmd_refusal(args: argparse.Namespace) -> int:
     """Label each response with the refusal detector."""
+    _check_paths(args)
     rows, columns = read_table(args.input)
     require_columns(args.input, columns, [args.prompt_column, args.response_column])
     if args.label_column:
@@ -186,6 +204,7 @@ def cmd_refusal(args: argparse.Namespace) -> int:
 
 def cmd_harm(args: argparse.Namespace) -> int:
     """Label each prompt with the harm classifier."""
+    _check_paths(args)
     rows, columns = read_table(args.input)
     require_columns(args.input, columns, [args.prompt_column])
     if args.label_column:

@@ -49,7 +49,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="an experiment option; repeat for several",
     )
     run.add_argument("--json", action="store_true", help="print the result JSON")
-    run.add_argument("--plot", metavar="FILE.png", help="write a PNG of proxy and true reward")
+    run.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="write a plot of proxy and true reward and FR /100 (.png, .svg or .pdf; "
+        "no suffix: .png)",
+    )
     run.set_defaults(func=cmd_run)
 
 
@@ -93,6 +98,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one experiment and print a summary or JSON; optionally plot it."""
     spec = alignlab.get(args.experiment)
+    plot_to = None
+    if args.plot:
+        from alignlab.plot import plot_path
+
+        plot_to = plot_path(args.plot)  # a bad suffix fails before the run, not after
     if args.seeds is not None:
         data = run_seeds(
             spec.id,
@@ -111,16 +121,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             options=_parse_options(args.option),
         ).to_dict()
-    if args.plot:
+    if plot_to is not None:
         from alignlab.plot import plot_result
 
-        plot_result(data, args.plot)
+        plot_to = plot_result(data, plot_to, spec)
     if args.json:
         print(json.dumps(data))
     else:
         print(format_summary(data))
-        if args.plot:
-            print(f"plot written to {args.plot}")
+        if plot_to is not None:
+            print(f"plot written to {plot_to}")
     return 0
 
 

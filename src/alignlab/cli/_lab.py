@@ -16,7 +16,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="open the live Lab page (three sliders, the agent loop, FR /100)",
         description="Serve the Lab page locally and open it in your browser.",
     )
-    lab.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    lab.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); its name is also accepted in the Host "
+        "header, beside localhost and 127.0.0.1",
+    )
     lab.add_argument("--port", default="8000", help="port to listen on (default 8000)")
     lab.add_argument(
         "--no-browser", action="store_true", help="do not open a browser (headless, CI)"
@@ -37,12 +42,21 @@ def _port(raw: str) -> int:
 def cmd_lab(args: argparse.Namespace) -> int:
     """Serve the page until Ctrl+C."""
     port = _port(args.port)
+    import logging
+
     from alignlab.lab import default_app, open_browser, serve
+
+    # Surface computations take seconds: say when each starts and ends, and how long.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("alignlab lab: %(message)s"))
+    lab_log = logging.getLogger("alignlab.lab")
+    lab_log.addHandler(handler)
+    lab_log.setLevel(logging.INFO)
 
     def ready(url: str) -> None:
         print(f"alignlab lab: serving {url} (Ctrl+C to stop)", flush=True)
         if not args.no_browser and not open_browser(url):
             print("alignlab lab: no browser found; open the address above", file=sys.stderr)
 
-    serve(default_app(), host=args.host, port=port, on_ready=ready)
+    serve(default_app(args.host), host=args.host, port=port, on_ready=ready)
     return 0

@@ -147,7 +147,10 @@ def _as_number(raw: object, where: str, *, integer: bool) -> float | int:
     if isinstance(raw, bool):
         raise ParameterError(f"{where} must be a number; got {raw!r}")
     if isinstance(raw, int | float):
-        number: float = float(raw)
+        try:
+            number: float = float(raw)
+        except OverflowError:  # a 400-digit integer: out of every range, not a crash
+            raise ParameterError(f"{where} is far out of range") from None
     else:
         try:
             number = float(str(raw).strip())

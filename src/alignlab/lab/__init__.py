@@ -14,7 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alignlab.lab._app import (
+    LOCAL_HOSTS,
+    MAX_BODY_BYTES,
     STATIC_DIR,
+    allowed_hosts,
     create_app,
     default_app,
     parse_run_request,
@@ -23,9 +26,12 @@ from alignlab.lab._app import (
 from alignlab.lab._serve import bind, open_browser, running_server, serve, url_of
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
+    DEFAULT_DISK_BYTES,
+    DEFAULT_MAX_PENDING,
     FORMAT_VERSION,
     GRID_LADDER,
     Surface,
+    SurfaceBusy,
     SurfaceCache,
     SurfaceGrid,
     choose_grid,
@@ -56,19 +62,25 @@ def widget(experiment: str = "goodhart", **settings: Any) -> LabWidget:
         from alignlab.core import AlignlabError
 
         raise AlignlabError(
-            f"the notebook widget needs {exc.name}: pip install \"alignlab[notebook]\""
+            f'the notebook widget needs {exc.name}: pip install "alignlab[notebook]"'
         ) from None
     return make(experiment, **settings)
 
 
 __all__ = [
     "DEFAULT_BUDGET_S",
+    "DEFAULT_DISK_BYTES",
+    "DEFAULT_MAX_PENDING",
     "FORMAT_VERSION",
     "GRID_LADDER",
+    "LOCAL_HOSTS",
+    "MAX_BODY_BYTES",
     "STATIC_DIR",
     "Surface",
+    "SurfaceBusy",
     "SurfaceCache",
     "SurfaceGrid",
+    "allowed_hosts",
     "bind",
     "choose_grid",
     "compute_surface",

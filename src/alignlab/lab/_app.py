@@ -8,16 +8,23 @@ Routes:
     GET  /api/surface/{id}     the experiment's response surface as float32 binary
                                (query: `seed` and the experiment's options)
 
-Invalid input is a 422 with `{"error": "<one clear sentence>"}`, never a 500.
+Invalid input is a 422 with `{"error": "<one clear sentence>"}`, never a 500. Requests
+whose Host header is not this machine's (a DNS-rebinding page) get a 400; `POST /api/run`
+takes only `application/json` (a cross-site form cannot post it) and at most 64 KB, read
+no further than that. Surfaces are computed one at a time; past `DEFAULT_MAX_PENDING`
+queued the server answers 503 with a Retry-After, and requests waiting for a surface
+hold no thread, so `/api/run` stays fast meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import alignlab
 from alignlab.core import (
@@ -49,6 +57,7 @@ from alignlab.core import (
 from alignlab.lab._surface import (
     DEFAULT_BUDGET_S,
     Runner,
+    SurfaceBusy,
     SurfaceCache,
     SurfaceGrid,
     default_cache_dir,
@@ -58,6 +67,68 @@ from alignlab.lab._surface import (
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 64 * 1024
 _RUN_KEYS = {"experiment", "params", "options", "seed", "seeds"}
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+"""Host names the server answers to by default (plus the one it was told to bind)."""
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def allowed_hosts(bind_host: str | None = None) -> frozenset[str]:
+    """The Host header names to accept: this machine's, plus `bind_host` when it names one.
+
+    A wildcard bind (0.0.0.0, ::) adds nothing: the names it is reached by are unknown,
+    and accepting any would let a DNS-rebinding page read every API response.
+    """
+    hosts = set(LOCAL_HOSTS)
+    if bind_host and bind_host not in ("0.0.0.0", "::", ""):
+        hosts.add(bind_host.strip("[]").lower())
+    return frozenset(hosts)
+
+
+def _host_name(raw: str) -> str:
+    """The name part of a Host header (`[::1]:8000` -> `::1`, `Example:80` -> `example`)."""
+    raw = raw.strip().lower()
+    if raw.startswith("["):
+        return raw[1 : raw.find("]")] if "]" in raw else raw
+    return raw.rsplit(":", 1)[0] if raw.count(":") == 1 else raw
+
+
+class HostCheck:
+    """ASGI middleware: answer 400 to requests whose Host header is not an allowed name."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str]) -> None:
+        self.app = app
+        self.hosts = frozenset(hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope.get("headers") or [])
+            host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.hosts:
+                response = _error(
+                    400, f"host {host!r} is not allowed (serve with --host NAME to allow it)"
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """Read at most `limit` bytes of the body; stop reading as soon as it is larger."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def parse_run_request(
@@ -146,6 +217,10 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _error_with(status: int, message: str, headers: Mapping[str, str]) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=dict(headers))
+
+
 def _json(data: Any, headers: Mapping[str, str] | None = None) -> Response:
     # allow_nan=False: a NaN would be invalid JSON that browsers refuse to parse.
     body = json.dumps(data, allow_nan=False, separators=(",", ":"))
@@ -157,6 +232,8 @@ def create_app(
     grid: SurfaceGrid | None = None,
     warm: bool = False,
     budget_s: float = DEFAULT_BUDGET_S,
+    hosts: Iterable[str] | None = None,
+    max_pending: int | None = None,
     runner: Runner | None = None,
 ) -> Starlette:
     """Build the Lab app.
@@ -170,6 +247,8 @@ def create_app(
             in a background thread at start-up, so the first drag is already smooth.
             Other surfaces are computed when first asked for: warming them all would take
             minutes of CPU and slow the exact results the page asks for meanwhile.
+        hosts: Host header names to accept (default `allowed_hosts()`: this machine's).
+        max_pending: Surfaces computed or queued at once (default `DEFAULT_MAX_PENDING`).
         runner: How surfaces' runs are computed: None serially, `local_runner()` on the
             sweep engine (embedded Ray on this machine's cores).
 
@@ -179,6 +258,8 @@ def create_app(
         'goodhart'
     """
     cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner)
+    if max_pending is not None:
+        cache.max_pending = max_pending
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
@@ -187,8 +268,12 @@ def create_app(
         return _json([spec.to_dict() for spec in alignlab.experiments()])
 
     async def run(request: Request) -> Response:
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return _error(415, "the body must be JSON, sent as Content-Type: application/json")
+        try:
+            raw = await _read_body(request, MAX_BODY_BYTES)
+        except _BodyTooLarge:
             return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
         try:
             body = json.loads(raw)
@@ -224,10 +309,17 @@ def create_app(
         except AlignlabError as exc:
             return _error(422, str(exc))
         started = time.perf_counter()
-        # In memory: answer on the event loop; otherwise disk or a computation, in a thread.
+        # In memory: answer on the event loop; on disk: a quick read in a thread; otherwise
+        # await the cache's own worker, holding no thread while the surface is computed.
         blob = cache.peek(spec, options, seed) or await run_in_threadpool(
-            cache.get, spec, options, seed
+            cache.load, spec, options, seed
         )
+        if blob is None:
+            try:
+                future = cache.submit(spec, options, seed)
+            except SurfaceBusy as busy:
+                return _error_with(503, str(busy), {"Retry-After": str(busy.retry_after)})
+            blob = await asyncio.wrap_future(future)
         elapsed_ms = (time.perf_counter() - started) * 1000
         return Response(
             blob,
@@ -244,7 +336,10 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
             threading.Thread(target=_warm_up, args=(cache,), daemon=True).start()
-        yield
+        try:
+            yield
+        finally:
+            cache.close()
 
     app = Starlette(
         routes=[
@@ -257,6 +352,7 @@ def create_app(
         exception_handlers={HTTPException: not_found},
         lifespan=lifespan,
     )
+    app.add_middleware(HostCheck, hosts=allowed_hosts() if hosts is None else hosts)
     app.state.surfaces = cache
     return app
 
@@ -265,12 +361,19 @@ def _warm_up(cache: SurfaceCache) -> None:
     """Compute the default surface (default options, seed 0) of the page's first experiment."""
     specs = alignlab.experiments()
     if specs:
-        cache.get(specs[0], specs[0].schema.defaults(), DEFAULT_SEED)
+        # busy, or the server stopped meanwhile: the page asks for it again anyway
+        with contextlib.suppress(SurfaceBusy, RuntimeError):
+            cache.get(specs[0], specs[0].schema.defaults(), DEFAULT_SEED)
 
 
-def default_app() -> Starlette:
+def default_app(host: str | None = None) -> Starlette:
     """The app `alignlab lab` serves: surfaces cached on disk and warmed at start-up.
 
     Surfaces run on the sweep engine where that pays (see `local_runner`).
+
+    Args:
+        host: The address it is bound to; its name is accepted in the Host header.
     """
-    return create_app(cache_dir=default_cache_dir(), warm=True, runner=local_runner())
+    return create_app(
+        cache_dir=default_cache_dir(), warm=True, runner=local_runner(), hosts=allowed_hosts(host)
+    )

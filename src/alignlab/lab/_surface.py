@@ -25,9 +25,12 @@ Binary layout (little-endian), see `encode_surface`:
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import struct
 import tempfile
@@ -42,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from alignlab._version import __version__
-from alignlab.core import LOOP_STAGES, ExperimentSpec, OptionValue, Result
+from alignlab.core import LOOP_STAGES, AlignlabError, ExperimentSpec, OptionValue, Result
 
 MAGIC = b"ALSF"
 FORMAT_VERSION = 1
@@ -89,7 +92,28 @@ GRID_LADDER: tuple[SurfaceGrid, ...] = (
 """Grids from fine to coarse; `choose_grid` takes the finest that fits the time budget."""
 
 DEFAULT_BUDGET_S = 30.0
-"""Single-core seconds a first surface computation may take, by estimate."""
+"""Single-core CPU seconds a first surface computation may take, by estimate."""
+
+DEFAULT_DISK_BYTES = 200 * 1024 * 1024
+"""Most bytes the disk cache keeps (200 MB, a few hundred surfaces); least recently used
+surfaces are deleted past it."""
+
+DEFAULT_MAX_PENDING = 4
+"""Surfaces one process computes or queues at a time (one computes, the rest wait in
+line); requests for yet another are refused with 503 and a Retry-After."""
+
+STALE_TMP_SECONDS = 600.0
+"""A half-written `*.alsf.tmp` file older than this is a leftover of a killed process."""
+
+log = logging.getLogger("alignlab.lab")
+
+
+class SurfaceBusy(AlignlabError):
+    """Too many surfaces are being computed; ask again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server is computing other surfaces; retry in {retry_after} s")
+        self.retry_after = retry_after
 
 
 def choose_grid(
@@ -98,18 +122,20 @@ def choose_grid(
     seed: int,
     budget_s: float = DEFAULT_BUDGET_S,
 ) -> SurfaceGrid:
-    """The finest grid of `GRID_LADDER` whose runs fit in `budget_s`, by a timed estimate.
+    """The finest grid of `GRID_LADDER` whose runs fit in `budget_s`, by a measured cost.
 
     Experiments differ a thousandfold in the cost of one run, so a fixed grid is either
     needlessly coarse for fast ones or minutes long for slow ones. Three runs (at the
-    low, middle and high corners, where cost usually varies most) are timed and their
-    median is taken as the cost of every run.
+    low, middle and high corners, where cost usually varies most) are measured and their
+    median is taken as the cost of every run. The cost is the CPU time of this thread,
+    not wall-clock time: the grid is cached for good, and a machine that is busy at that
+    moment (other processes, other requests) must not make it coarse.
     """
     costs = []
     for corner in (0.0, 0.5, 1.0):
-        started = time.perf_counter()
+        started = time.thread_time()
         spec.run(corner, corner, corner, seed=seed, options=options)
-        costs.append(time.perf_counter() - started)
+        costs.append(time.thread_time() - started)
     per_run = sorted(costs)[1]
     for grid in GRID_LADDER:
         if grid.fidelity * grid.oversight * grid.pressure * per_run <= budget_s:
@@ -252,16 +278,26 @@ def decode_surface(blob: bytes) -> Surface:
     if len(blob) < 8 or blob[:4] != MAGIC:
         raise ValueError("not an alignlab surface (bad magic)")
     (length,) = struct.unpack("<I", blob[4:8])
-    meta = json.loads(blob[8 : 8 + length])
-    if meta.get("format") != FORMAT_VERSION:
-        raise ValueError(f"surface format {meta.get('format')!r} is not {FORMAT_VERSION}")
+    try:
+        meta = json.loads(blob[8 : 8 + length])
+    except (ValueError, RecursionError):
+        raise ValueError("not an alignlab surface (bad header)") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ValueError(f"surface format {found!r} is not {FORMAT_VERSION}")
     start = 8 + length
     arrays: dict[str, np.ndarray] = {}
-    for entry in meta.pop("arrays"):
-        count = int(np.prod(entry["shape"]))
-        begin = start + int(entry["offset"])
-        flat = np.frombuffer(blob, dtype="<f4", count=count, offset=begin)
-        arrays[entry["name"]] = flat.reshape(entry["shape"])
+    try:
+        entries = meta.pop("arrays")
+        for entry in entries:
+            shape = [int(n) for n in entry["shape"]]
+            begin = start + int(entry["offset"])
+            if min(shape, default=1) < 0 or begin < start:
+                raise ValueError("negative shape or offset")
+            flat = np.frombuffer(blob, dtype="<f4", count=int(np.prod(shape)), offset=begin)
+            arrays[str(entry["name"])] = flat.reshape(shape)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise ValueError(f"not an alignlab surface (bad array table: {exc})") from None
     return Surface(meta=meta, arrays=arrays)
 
 
@@ -301,17 +337,23 @@ def default_cache_dir() -> Path:
 
 
 class SurfaceCache:
-    """Surfaces kept in memory (a small LRU) and on disk, computed at most once per key.
+    """Surfaces in memory (a small LRU) and on disk (an LRU of bounded size).
 
-    Concurrent requests for the same surface wait for the one computation instead of
-    starting their own. A disk cache that cannot be written (read-only home, say) only
-    costs a recomputation after a restart; it never fails a request.
+    At most one surface is computed at a time, on the cache's own worker thread, and at
+    most `max_pending` are computed or waiting; `submit` refuses more with
+    `SurfaceBusy`. Concurrent requests for one surface share its computation: they hold
+    a future, never a thread, so a crowd waiting for one surface cannot starve the
+    server's thread pool. A disk file that cannot be decoded is deleted and recomputed;
+    a disk cache that cannot be written (read-only home, say) only costs a
+    recomputation after a restart; it never fails a request.
 
     Args:
         cache_dir: Directory for surfaces on disk (None: memory only).
         grid: A fixed grid, or None to choose one per experiment by `budget_s`.
-        budget_s: Estimated single-core seconds a surface may take when `grid` is None.
+        budget_s: Estimated single-core CPU seconds a surface may take when `grid` is None.
         memory_items: How many encoded surfaces to keep in memory.
+        max_disk_bytes: Most bytes of surfaces kept on disk (`DEFAULT_DISK_BYTES`).
+        max_pending: Surfaces computed or queued at once (`DEFAULT_MAX_PENDING`).
         runner: How surfaces' runs are computed (see `compute_surface`); None: serially.
     """
 
@@ -321,51 +363,126 @@ class SurfaceCache:
         grid: SurfaceGrid | None = None,
         budget_s: float = DEFAULT_BUDGET_S,
         memory_items: int = 32,
+        max_disk_bytes: int = DEFAULT_DISK_BYTES,
+        max_pending: int = DEFAULT_MAX_PENDING,
         runner: Runner | None = None,
     ) -> None:
         self.runner = runner
         self.cache_dir = cache_dir
         self.grid = grid
         self.budget_s = budget_s
+        self.max_disk_bytes = max_disk_bytes
+        self.max_pending = max_pending
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._memory_items = memory_items
         self._lock = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._pending: dict[str, concurrent.futures.Future[bytes]] = {}
+        self._worker = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="alignlab-surface"
+        )
         self.computed: dict[str, float] = {}
         """Seconds each surface computed by this process took, by cache key."""
+        self._clean_leftovers()
+
+    def key(self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int) -> str:
+        """The cache key of a surface (see `surface_key`)."""
+        return surface_key(spec, options, seed, self.grid)
 
     def peek(
         self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
     ) -> bytes | None:
         """Return the encoded surface if it is in memory, without computing or reading disk."""
-        key = surface_key(spec, options, seed, self.grid)
+        key = self.key(spec, options, seed)
         with self._lock:
             return self._remember(key)
 
-    def get(self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int) -> bytes:
-        """Return the encoded surface, from memory, disk, or a fresh computation."""
-        key = surface_key(spec, options, seed, self.grid)
+    def load(
+        self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> bytes | None:
+        """Return the surface from memory or disk (a quick read), or None if not cached."""
+        key = self.key(spec, options, seed)
+        with self._lock:
+            blob = self._remember(key)
+        if blob is None:
+            blob = self._read_disk(key)
+            if blob is not None:
+                self._keep(key, blob)
+        return blob
+
+    def submit(
+        self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> concurrent.futures.Future[bytes]:
+        """A future of the encoded surface: joins a running computation or queues one.
+
+        Raises:
+            SurfaceBusy: when `max_pending` other surfaces are already computing or queued.
+        """
+        key = self.key(spec, options, seed)
         with self._lock:
             blob = self._remember(key)
             if blob is not None:
-                return blob
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
+                done: concurrent.futures.Future[bytes] = concurrent.futures.Future()
+                done.set_result(blob)
+                return done
+            future = self._pending.get(key)
+            if future is not None:
+                return future
+            if len(self._pending) >= self.max_pending:
+                raise SurfaceBusy(retry_after=max(1, round(self.budget_s * len(self._pending))))
+            future = self._worker.submit(self._load_or_compute, key, spec, dict(options), seed)
+            self._pending[key] = future
+
+        def forget(_: concurrent.futures.Future[bytes]) -> None:
             with self._lock:
-                blob = self._remember(key)
-            if blob is None:
-                blob = self._read_disk(key)
-            if blob is None:
-                grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
-                surface = compute_surface(spec, options, seed, grid, self.runner)
-                self.computed[key] = float(surface.meta["compute_seconds"])
-                blob = encode_surface(surface)
-                self._write_disk(key, blob)
-            with self._lock:
-                self._memory[key] = blob
-                while len(self._memory) > self._memory_items:
-                    self._memory.popitem(last=False)
+                self._pending.pop(key, None)
+
+        future.add_done_callback(forget)
+        return future
+
+    def get(self, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int) -> bytes:
+        """Return the encoded surface, from memory, disk, or a computation (blocking)."""
+        return self.load(spec, options, seed) or self.submit(spec, options, seed).result()
+
+    def close(self) -> None:
+        """Stop the worker after the computation in progress (queued ones are dropped)."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    def _load_or_compute(
+        self, key: str, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> bytes:
+        blob = self._read_disk(key)
+        if blob is None:
+            blob = self.compute(key, spec, options, seed)
+            self._write_disk(key, blob)
+        self._keep(key, blob)
         return blob
+
+    def compute(
+        self, key: str, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
+    ) -> bytes:
+        """Compute one surface and encode it: the one place a surface's runs happen."""
+        grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
+        log.info(
+            "surface %s seed=%d options=%s: computing on a %dx%dx%d grid",
+            spec.id,
+            seed,
+            dict(options),
+            grid.fidelity,
+            grid.oversight,
+            grid.pressure,
+        )
+        surface = compute_surface(spec, options, seed, grid, self.runner)
+        seconds = float(surface.meta["compute_seconds"])
+        self.computed[key] = seconds
+        log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
+        return encode_surface(surface)
+
+    def _keep(self, key: str, blob: bytes) -> None:
+        with self._lock:
+            self._memory[key] = blob
+            self._memory.move_to_end(key)
+            while len(self._memory) > self._memory_items:
+                self._memory.popitem(last=False)
 
     def _remember(self, key: str) -> bytes | None:
         blob = self._memory.get(key)
@@ -382,9 +499,16 @@ class SurfaceCache:
             return None
         try:
             blob = path.read_bytes()
-            decode_surface(blob)  # a truncated or foreign file is recomputed, not served
-        except (OSError, ValueError):
+        except OSError:
             return None
+        try:
+            decode_surface(blob)  # a truncated or foreign file is recomputed, not served
+        except ValueError as exc:
+            log.warning("surface cache: discarding corrupt %s (%s)", path.name, exc)
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used: last to be evicted
         return blob
 
     def _write_disk(self, key: str, blob: bytes) -> None:
@@ -393,8 +517,39 @@ class SurfaceCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            with tempfile.NamedTemporaryFile(
+                dir=path.parent, delete=False, prefix=f"{key}.", suffix=".alsf.tmp"
+            ) as tmp:
                 tmp.write(blob)
             os.replace(tmp.name, path)
         except OSError:
             return
+        self._evict()
+
+    def _evict(self) -> None:
+        """Delete least recently used surfaces until the disk cache fits `max_disk_bytes`."""
+        if self.cache_dir is None:
+            return
+        try:
+            files = [(f.stat(), f) for f in self.cache_dir.glob("*.alsf")]
+        except OSError:
+            return
+        files.sort(key=lambda item: item[0].st_mtime)
+        total = sum(info.st_size for info, _ in files)
+        for info, file in files:
+            if total <= self.max_disk_bytes:
+                break
+            file.unlink(missing_ok=True)
+            total -= info.st_size
+
+    def _clean_leftovers(self) -> None:
+        """Delete half-written files a killed process left behind."""
+        if self.cache_dir is None or not self.cache_dir.is_dir():
+            return
+        now = time.time()
+        for tmp in self.cache_dir.glob("*.tmp"):
+            try:
+                if now - tmp.stat().st_mtime > STALE_TMP_SECONDS:
+                    tmp.unlink()
+            except OSError:
+                continue

@@ -47,9 +47,7 @@ def bundle_esm() -> str:
     for module in _MODULES:
         source = (STATIC_DIR / module).read_text(encoding="utf-8")
         source = _IMPORT_ALL.sub(lambda m: f"const {m[1]} = {_namespace(m[2])};\n", source)
-        source = _IMPORT_NAMES.sub(
-            lambda m: f"const {{{m[1]}}} = {_namespace(m[2])};\n", source
-        )
+        source = _IMPORT_NAMES.sub(lambda m: f"const {{{m[1]}}} = {_namespace(m[2])};\n", source)
         if module == _MODULES[-1]:
             parts.append(source)
             continue
@@ -116,9 +114,7 @@ class LabWidget(anywidget.AnyWidget):
             "seed": seed,
             "options": dict(options),
         }
-        super().__init__(
-            _esm=bundle_esm(), _css=scoped_css(), spec=spec.to_dict(), state=state
-        )
+        super().__init__(_esm=bundle_esm(), _css=scoped_css(), spec=spec.to_dict(), state=state)
         self._surfaces = surfaces
         self._result: Result | None = None
         self._surface_done = threading.Event()
