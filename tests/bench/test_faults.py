@@ -54,6 +54,9 @@ def test_faults_then_resume(tmp_path: Path) -> None:
         assert first.errors == len(errored)
 
         server.set_faults(None)
+        # A slow reply the client gave up on still completes on the server up to
+        # slow_seconds later: let those land before counting what the resume asks.
+        time.sleep(faults.slow_seconds + 1.0)
         before = server.stats.completions
         second = run_suite(
             spec, "refusal_calibration", log_dir=log_dir, limit=limit, display="none"

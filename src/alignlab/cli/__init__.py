@@ -40,6 +40,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "alignlab bench report": ("alignlab bench report logs/ --html report.html",),
     "alignlab bench rescore": ("alignlab bench rescore run.eval --detector keyword --out kw.eval",),
     "alignlab bench demo": ("alignlab bench demo --out demo",),
+    "alignlab bench profile": (
+        "alignlab bench profile a.toml b.toml c.toml --html profile.html",
+        "alignlab bench profile a.toml b.toml --logs logs/ --json",
+    ),
+    "alignlab bench score": (
+        "alignlab bench score answers.csv --suite refusal_calibration --name prod-bot",
+    ),
+    "alignlab bench redteam": (
+        "alignlab bench redteam --list",
+        "alignlab bench redteam my-bot.toml --attacks base64,roleplay --findings findings.jsonl",
+    ),
     "alignlab sweep": (
         "alignlab sweep goodhart --pressure 0:1:6 --fidelity 0,1 --seeds 0:4 --out g.parquet",
         "alignlab sweep summary g.parquet --where fidelity=1",
