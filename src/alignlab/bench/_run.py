@@ -9,11 +9,12 @@ rest; otherwise it starts a fresh run.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -97,11 +98,9 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
     elif spec.api_key_env:
         # Other providers take the key itself; Inspect logs model_args, never api_key.
         api_key = os.environ[spec.api_key_env]
-    elif spec.model.startswith("openai-api/") and spec.base_url and _is_loopback(spec.base_url):
+    elif _keyless_variable(spec) is not None:
         # A keyless local server (vLLM, Ollama, llama.cpp) needs no dummy variable.
-        service = spec.model.split("/")[1].upper().replace("-", "_")
-        if not os.environ.get(f"{service}_API_KEY"):
-            api_key = "no-key"
+        api_key = KEYLESS_KEY
     try:
         return get_model(
             spec.model, config=config, base_url=spec.base_url, api_key=api_key, **model_args
@@ -134,6 +133,42 @@ def _plain(exc: BaseException) -> str:
     text = re.sub(r"\[/?[a-z ]+\]", "", str(exc))
     text = " ".join(text.split())
     return text.removeprefix("ERROR: ").removeprefix("ERROR:").strip() or type(exc).__name__
+
+
+KEYLESS_KEY = "no-key"
+"""The placeholder key sent to a keyless OpenAI-compatible server on loopback."""
+
+
+def _keyless_variable(spec: SystemSpec) -> str | None:
+    """The key variable Inspect would demand of a keyless loopback server, when it is unset.
+
+    None when the system names its key variable, is not an `openai-api/` model on
+    loopback, or the variable is set.
+    """
+    if spec.api_key_env or not spec.model.startswith("openai-api/"):
+        return None
+    if not spec.base_url or not _is_loopback(spec.base_url):
+        return None
+    variable = spec.model.split("/")[1].upper().replace("-", "_") + "_API_KEY"
+    return None if os.environ.get(variable) else variable
+
+
+@contextlib.contextmanager
+def _keyless(spec: SystemSpec) -> Iterator[None]:
+    """Set the placeholder key while Inspect rebuilds a keyless model from a log (a resume).
+
+    `eval_retry` rebuilds the model from the log, which records no key; without this a
+    keyless local server's run could not be resumed without a dummy variable.
+    """
+    variable = _keyless_variable(spec)
+    if variable is None:
+        yield
+        return
+    os.environ[variable] = KEYLESS_KEY
+    try:
+        yield
+    finally:
+        os.environ.pop(variable, None)
 
 
 def _is_loopback(url: str) -> bool:
@@ -370,7 +405,8 @@ def run_suite(
         return SuiteRun(suite=suite, log=log, resumed_from=None, errors=0, reused=True)
     resumable = previous[0] if previous is not None else None
     if resumable is not None:
-        logs = eval_retry(resumable, **common)
+        with _keyless(spec):
+            logs = eval_retry(resumable, **common)
     else:
         logs = eval(task, model=model, limit=limit, **common)
     if not logs:
