@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,25 @@ def test_editing_the_file_is_a_new_run_not_a_reused_one(
     assert "reused" not in capsys.readouterr().err
     newest = max(logs.glob("*.eval"), key=lambda p: p.stat().st_mtime)
     assert metrics_from_log(newest).items == 3
+
+
+def test_the_documented_examples_are_valid_suites(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "bench.md").read_text("utf-8")
+    blocks = re.findall(r"^```jsonl\n(.*?)^```", page, re.M | re.S)
+    assert len(blocks) == 2
+    families = []
+    for number, block in enumerate(blocks):
+        suite = tmp_path / f"example{number}.jsonl"
+        suite.write_text(block, encoding="utf-8")
+        families.append(load_suite_file(suite).family)
+    assert families == ["refusal", "honesty"]
+    # the refusal example's lines are the starter suite's
+    starter = set(suite_template().splitlines())
+    documented = [json.loads(line) for line in blocks[0].splitlines()]
+    assert all(
+        any(
+            json.loads(s)["id"] == d["id"] and json.loads(s)["prompt"] == d["prompt"]
+            for s in starter
+        )
+        for d in documented
+    )
