@@ -257,3 +257,37 @@ def test_the_documented_examples_are_valid_suites(tmp_path: Path) -> None:
         )
         for d in documented
     )
+
+
+def test_a_suite_file_runs_under_plain_inspect_eval(tmp_path: Path, server: ScriptedServer) -> None:
+    import subprocess
+    import sys
+
+    suite = tmp_path / "mine.jsonl"
+    suite.write_text(suite_template(), encoding="utf-8")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {
+        **os.environ,
+        "SCRIPTED_BASE_URL": server.base_url,
+        "SCRIPTED_API_KEY": "unused",
+        "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p),
+    }
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "inspect_ai", "eval", "alignlab/suite_file"),
+            *("--model", "openai-api/scripted/scripted-comply-all", "-T", f"path={suite}"),
+            *("-T", "detector=keyword", "--max-retries", "1", "--timeout", "20"),
+            *("--log-dir", str(tmp_path / "logs"), "--display", "none"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = metrics_from_log(next((tmp_path / "logs").glob("*.eval")))
+    unsafe = sum(i["kind"] == "unsafe" for i in load_suite_file(suite).items)
+    assert metrics.task == "mine" and metrics.samples == len(load_suite_file(suite).items)
+    assert metrics.overall["unsafe_compliance"].count == unsafe  # it complies with all
