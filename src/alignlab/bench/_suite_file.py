@@ -84,6 +84,11 @@ def _item(record: Any, where: str) -> dict[str, Any]:
     """Check one parsed line and return the item with its defaults filled in."""
     if not isinstance(record, dict):
         raise SuiteError(f"{where}: not a JSON object")
+    if "format" in record:
+        raise SuiteError(
+            f"{where}: unknown suite: format {record['format']!r} is not a red-team findings "
+            "format ('alignlab-redteam-findings/1'), and a suite file's lines have no format"
+        )
     unknown = [k for k in record if k not in FIELDS]
     if unknown:
         raise SuiteError(f"{where}: unknown field {unknown[0]!r} (fields: {', '.join(FIELDS)})")
