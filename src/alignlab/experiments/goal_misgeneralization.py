@@ -430,40 +430,66 @@ class _Evaluator:
 
     def __init__(self, levels: _Levels, rows: _Rows) -> None:
         state = np.arange(_STATES)[None, :, None]
-        moved = (levels.live > 0) & (levels.nxt != state)  # (n, S, A) to a neighbour
-        stayed = (levels.live > 0) & (levels.nxt == state)  # bumped into a wall or crate
+        live = levels.live > 0
+        moved = live & (levels.nxt != state)  # (n, S, A) to a neighbour
         # Per action, arranged (A, S, n) so that systems are the last, contiguous axis.
         self._move = (-_GAMMA_EVAL * moved).transpose(2, 1, 0)[:, :, None, :]
-        self._stay = (-_GAMMA_EVAL * stayed).transpose(2, 1, 0)
-        self._coin = (levels.kind == _COIN).transpose(2, 1, 0).astype(float)
-        self._end = (levels.kind == _END).transpose(2, 1, 0).astype(float)
         self._row: np.ndarray = np.asarray(rows.index.T)  # (S, n) feature row of each state
         # Band column of each move: offset of its next state, relative to the diagonal.
         self._offsets = [_BAND + int(dr + ROWS * dc) for dr, dc in _MOVES]
+        # The few moves that bump into a wall (the diagonal), enter the coin or the end
+        # (the right-hand sides), as sparse lists: (which sum, table entry, state, level).
+        parts = []
+        for target, mask in enumerate(
+            (live & (levels.nxt == state), levels.kind == _COIN, levels.kind == _END)
+        ):
+            level, at, action = np.nonzero(mask)
+            entry = rows.index[level, at] * len(_MOVES) + action
+            parts.append((np.full(len(level), target), entry, at, level))
+        self._sparse = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        self._sparse_scale = np.where(self._sparse[0] == 0, -_GAMMA_EVAL, 1.0)
 
-    def outcomes(self, table: np.ndarray) -> np.ndarray:
+    def outcomes(self, table: np.ndarray, chunk: int = 16) -> np.ndarray:
         """Return (coin, end without it, expected steps), shape (3, policies, levels).
 
         `table` holds each policy's action probabilities per distinct feature row:
-        (policies, rows, A), as `_Rows.softmax` gives them.
+        (policies, rows, A), as `_Rows.softmax` gives them. Policies are solved `chunk`
+        at a time, so that the band being eliminated stays in the processor's cache.
         """
         policies, distinct, actions = table.shape
         n = int(self._row.shape[1])
-        index = np.arange(policies)[None, :, None] * distinct + self._row[:, None, :]
-        by_action = np.ascontiguousarray(table.transpose(2, 0, 1)).reshape(actions, -1)
-        pi = by_action[:, index]  # (A, S, policies, levels)
-        band = np.zeros((_STATES + _BAND, 2 * _BAND + 1, policies, n))
-        for action, column in enumerate(self._offsets):
-            np.multiply(pi[action], self._move[action], out=band[_BAND:, column])
-        band[_BAND:, _BAND] = 1.0 + np.einsum("aspn,asn->spn", pi, self._stay)
-        rhs = np.empty((_STATES + _BAND, 3, policies, n))
-        rhs[:_BAND] = 0.0
-        rhs[_BAND:, 0] = np.einsum("aspn,asn->spn", pi, self._coin)
-        rhs[_BAND:, 1] = np.einsum("aspn,asn->spn", pi, self._end)
-        rhs[_BAND:, 2] = 1.0
-        return _eliminate(
-            band.reshape(_STATES + _BAND, 2 * _BAND + 1, -1), rhs.reshape(_STATES + _BAND, 3, -1)
-        ).reshape(3, policies, n)
+        chunk = min(chunk, policies)
+        result = np.empty((3, policies, n))
+        band = np.empty((_STATES + _BAND, 2 * _BAND + 1, chunk, n))
+        rhs = np.empty((_STATES + _BAND, 3, chunk, n))
+        index = np.arange(chunk)[None, :, None] * distinct + self._row[:, None, :]
+        target, entry, at, level = self._sparse
+        for first in range(0, policies, chunk):
+            part = table[first : first + chunk]
+            size = len(part)
+            by_action = np.ascontiguousarray(part.transpose(2, 0, 1)).reshape(actions, -1)
+            band[...] = 0.0
+            for action, column in enumerate(self._offsets):
+                np.multiply(
+                    by_action[action][index[:, :size]],
+                    self._move[action],
+                    out=band[_BAND:, column, :size],
+                )
+            # Wall bumps (times -gamma), coin and end moves, per (state, policy, level).
+            values = part.reshape(size, -1)[:, entry] * self._sparse_scale
+            where = (target * _STATES + at) * (size * n) + level + n * np.arange(size)[:, None]
+            sums = np.bincount(where.ravel(), values.ravel(), minlength=3 * _STATES * size * n)
+            sums = sums.reshape(3, _STATES, size, n)
+            band[_BAND:, _BAND, :size] = 1.0 + sums[0]
+            rhs[:_BAND] = 0.0
+            rhs[_BAND:, :2, :size] = sums[1:].transpose(1, 0, 2, 3)
+            rhs[_BAND:, 2] = 1.0
+            solved = _eliminate(
+                band[:, :, :size].reshape(_STATES + _BAND, 2 * _BAND + 1, -1),
+                rhs[:, :, :size].reshape(_STATES + _BAND, 3, -1),
+            )
+            result[:, first : first + size] = solved.reshape(3, size, n)
+        return result
 
 
 def _eliminate(band: np.ndarray, rhs: np.ndarray) -> np.ndarray:
