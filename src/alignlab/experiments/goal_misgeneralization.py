@@ -68,11 +68,16 @@ made the agent worse at the intent. The result reports its episode length
 
 Training is the expensive part, so one run per (quantised fidelity, quantised
 oversight, seed) is cached with `functools.lru_cache` on a pure function; results are
-bit-identical with and without the cache. A new cell is kept cheap (tens of ms) by
-banded LAPACK solves: numbered column by column, a level's transitions stay within ROWS
-of the diagonal (see `_Solver`). Training takes one factorisation of the training levels
-per gradient step; the checkpoints are evaluated afterwards, `_EVAL_BATCH` at a time in
-one band matrix; everything is float64.
+bit-identical with and without the cache. A seed's levels, and everything compiled from
+them, are cached apart (`_setup`), so a new cell of a seed only trains and evaluates. A
+new cell is kept cheap by three things. Training takes one banded LAPACK factorisation of
+the training levels per gradient step: numbered column by column, a level's transitions
+stay within ROWS of the diagonal (see `_Solver`); coin-at-the-end levels that repeat
+(same crates) are solved once, weighted by their count. The softmax is computed once per
+distinct feature row (a few hundred over thousands of states, see `_Rows`). The 32
+checkpoints are evaluated afterwards on every training and test level at once, by a
+Gaussian elimination vectorised across those thousands of 32-state systems
+(`_Evaluator`). Everything is float64; results are exact up to rounding.
 """
 
 from __future__ import annotations
@@ -607,7 +612,8 @@ class _Run:
 class _Setup:
     """A seed's levels and everything compiled from them that no slider changes."""
 
-    train: _Levels  # the training levels (coin at the end, then random coins if any)
+    train: _Levels  # distinct training levels (coin at the end, then random coins if any)
+    fixed_copies: np.ndarray  # how many of the coin-at-the-end levels each first one stands for
     train_rows: _Rows
     solver: _Solver  # training levels at the training discount, transposed band
     next_index: np.ndarray  # (n, S, A) flat index of each move's next state's value
@@ -627,12 +633,20 @@ def _setup(key: int, mixed: bool) -> _Setup:
     fixed = _make_levels(rng, _TRAIN_FIXED, coin_at_end=True)
     randomised = _make_levels(rng, _TRAIN_RANDOM, coin_at_end=False)
     test = _make_levels(rng, TEST_LEVELS, coin_at_end=False)
+    # Levels with the coin at the end differ only in their crates, so a few repeat: each
+    # distinct one is trained and evaluated once, weighted by how often it was drawn.
+    _, first, copies = np.unique(
+        fixed.code.reshape(_TRAIN_FIXED, -1), axis=0, return_index=True, return_counts=True
+    )
+    order = np.argsort(first)
+    fixed = _Levels(*(getattr(fixed, f)[first[order]] for f in _Levels.__dataclass_fields__))
     train = _concat([fixed, randomised]) if mixed else fixed
     n_train = len(train.nxt)
     both = _concat([train, test])
     both_rows = _Rows(both)
     return _Setup(
         train,
+        copies[order].astype(float),
         _Rows(train),
         _Solver(train, np.full(n_train, _GAMMA_TRAIN), transposed=True),
         train.nxt + _STATES * np.arange(n_train)[:, None, None],
@@ -656,15 +670,13 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     setup = _setup(key, share > 0)
     train = setup.train
     n_train = len(train.nxt)
+    fixed_weights = setup.fixed_copies * ((1.0 - share) / _TRAIN_FIXED)
     if share > 0:
         train_weights = np.concatenate(
-            [
-                np.full(_TRAIN_FIXED, (1.0 - share) / _TRAIN_FIXED),
-                np.full(_TRAIN_RANDOM, share / _TRAIN_RANDOM),
-            ]
+            [fixed_weights, np.full(_TRAIN_RANDOM, share / _TRAIN_RANDOM)]
         )
     else:
-        train_weights = np.full(_TRAIN_FIXED, 1.0 / _TRAIN_FIXED)
+        train_weights = fixed_weights
 
     solver = setup.solver
     reward = _reward(train, oversight)
@@ -724,7 +736,9 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     ),
     # 2: banded float64 solves (were dense float32); results move by ~1e-6.
     # 3: FR over off-path coins (blended beside it); 62 steps read off at 32 checkpoints.
-    version=3,
+    # 4: vectorised evaluation, softmax per distinct row, repeated levels solved once:
+    #    the same quantities, results move by rounding only (~1e-13).
+    version=4,
 )
 def goal_misgeneralization(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator
