@@ -45,3 +45,27 @@ def test_a_runtime_registered_experiment_is_computed_here(labtoy_id: str) -> Non
         assert cache._child is None
     finally:
         cache.close()
+
+
+def test_a_child_that_dies_costs_a_computation_here_not_the_cache() -> None:
+    spec = alignlab.get("refusal-calibration")
+    options = spec.schema.defaults()
+    cache = SurfaceCache(None, SMALL_GRID, isolate=True)
+    try:
+        future = cache.submit(spec, options, 5)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+            cache._child is not None and cache._child._processes
+        ):
+            time.sleep(0.01)
+        assert cache._child is not None
+        (victim,) = list((cache._child._processes or {}).values())
+        victim.kill()
+        blob = future.result(timeout=120)  # computed on the cache's own thread instead
+        here = compute_surface(spec, options, 5, SMALL_GRID)
+        np.testing.assert_array_equal(decode_surface(blob).arrays["fr"], here.arrays["fr"])
+        cache.get(spec, options, 6)  # and the next surface gets a fresh child
+        assert cache._child is not None
+        assert [p.pid for p in (cache._child._processes or {}).values()] != [victim.pid]
+    finally:
+        cache.close()

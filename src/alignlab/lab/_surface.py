@@ -26,6 +26,7 @@ Binary layout (little-endian), see `encode_surface`:
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import ctypes
 import ctypes.util
@@ -382,6 +383,7 @@ class SurfaceCache:
         self.runner = runner
         self.isolate = isolate
         self._child: concurrent.futures.ProcessPoolExecutor | None = None
+        self._closed = False
         self.cache_dir = cache_dir
         self.grid = grid
         self.budget_s = budget_s
@@ -464,6 +466,7 @@ class SurfaceCache:
         """
         self._worker.shutdown(wait=False, cancel_futures=True)
         with self._lock:
+            self._closed = True
             child, self._child = self._child, None
         if child is not None:
             # ProcessPoolExecutor has no public way to stop a running task before 3.14.
@@ -487,14 +490,22 @@ class SurfaceCache:
         """Compute one surface and encode it: the one place a surface's runs happen."""
         if self.isolate and self.runner is None and _built_in(spec):
             log.info("surface %s seed=%d options=%s: computing", spec.id, seed, dict(options))
-            blob, seconds = (
-                self._in_child()
-                .submit(_compute_blob, spec.id, dict(options), seed, self.grid, self.budget_s)
-                .result()
-            )
-            self.computed[key] = seconds
-            log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
-            return blob
+            try:
+                blob, seconds = (
+                    self._in_child()
+                    .submit(_compute_blob, spec.id, dict(options), seed, self.grid, self.budget_s)
+                    .result()
+                )
+            except concurrent.futures.process.BrokenProcessPool:
+                with self._lock:
+                    self._child = None  # the next computation starts a fresh child
+                if self._closed:
+                    raise
+                log.warning("surface %s: its child process died; computing it here", spec.id)
+            else:
+                self.computed[key] = seconds
+                log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
+                return blob
         grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
         log.info(
             "surface %s seed=%d options=%s: computing on a %dx%dx%d grid",
