@@ -106,7 +106,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 path.write_text(
                     f'name = "{label}"\n[model]\nname = "openai-api/scripted/{model}"\n'
                     f'base_url = "{server.base_url}"\napi_key_env = "{KEY_ENV}"\n'
-                    "[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n"
+                    "[generation]\nmax_retries = 1\ntimeout = 90\nattempt_timeout = 30\n"
                     '[scoring]\nrefusal_detector = "keyword"\n',
                     encoding="utf-8",
                 )
