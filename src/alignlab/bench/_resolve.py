@@ -25,6 +25,11 @@ def _suite_of(path: Path) -> tuple[str | None, str | None]:
     return str(suite), header.status
 
 
+def log_suite(path: str | Path) -> str | None:
+    """The suite a log belongs to, as `resolve_log` matches it (None: not a readable log)."""
+    return _suite_of(Path(path))[0]
+
+
 def resolve_log(names: list[str], suite: str | None = None) -> tuple[str, str | None]:
     """Choose one log file among files and folders.
 

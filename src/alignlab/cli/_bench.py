@@ -400,11 +400,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
     from alignlab.bench import compare_logs, format_comparison, format_markdown, metrics_from_log
-    from alignlab.bench._resolve import resolve_log
+    from alignlab.bench._resolve import log_suite, resolve_log
 
     suite = None
     if len(args.candidate) > 1 or Path(args.candidate[0]).is_dir():
-        suite = metrics_from_log(args.base).task.split("/")[-1]
+        metrics_from_log(args.base)  # an unusable base is one clear line
+        # The candidate is looked up by the suite resolve_log reads from each header (a
+        # findings replay's suite is its file, not the task's name): read the base alike.
+        suite = log_suite(args.base)
     candidate, note = resolve_log(args.candidate, suite)
     if note:
         print(f"alignlab: candidate: {note}", file=sys.stderr)
