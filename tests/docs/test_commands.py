@@ -497,3 +497,13 @@ def test_commands_are_found_and_parsed(tmp_path: Path) -> None:
         (8, "cat > bot.toml <<'EOF'\nname = \"bot\"\n\nEOF", 0, False),
         (19, "import alignlab\nprint(1)\n", 0, True),
     ]
+
+
+def test_the_edits_setup_makes_are_the_ones_the_pages_show() -> None:
+    """SETUP makes a reader's hand edits; they must be what the page tells the reader."""
+    tutorials = ROOT / "docs" / "tutorials"
+    red_team = (tutorials / "red-team-your-system.md").read_text(encoding="utf-8")
+    assert f'system = "{FIXED_PROMPT}"' in red_team
+    evaluate = (tutorials / "evaluate-your-model.md").read_text(encoding="utf-8")
+    assert 'name = "openai-api/local/qwen2.5-7b"' in evaluate
+    assert 'system_file = "prompt.txt"' in evaluate
