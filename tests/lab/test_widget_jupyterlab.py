@@ -26,10 +26,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import alignlab
+from tests.lab._browser import screenshot_path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "lab-in-a-notebook.ipynb"
-SCREENSHOT = ROOT / "docs" / "notebook-jupyterlab.png"
 EXACT = ".alignlab-widget .readout[data-source='exact']"
 
 
@@ -135,7 +135,9 @@ READOUT = """() => {
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_example_notebook_in_jupyterlab_shows_a_live_widget(jupyterlab: str, browser: Any) -> None:
+def test_example_notebook_in_jupyterlab_shows_a_live_widget(
+    jupyterlab: str, browser: Any, tmp_path: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1360, "height": 2000})
     page = context.new_page()
     try:
@@ -177,7 +179,8 @@ def test_example_notebook_in_jupyterlab_shows_a_live_widget(jupyterlab: str, bro
         output.get_by_text(re.compile(r"FR [0-9.]+ /100")).wait_for(timeout=120_000)
         assert f"FR {moved.fr:.1f} /100" in output.inner_text()
         # The docs show the widget as JupyterLab renders it: the first cell and its output.
-        page.locator(".jp-Notebook .jp-CodeCell").first.screenshot(path=str(SCREENSHOT))
-        assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        shot = screenshot_path("notebook-jupyterlab.png", tmp_path)
+        page.locator(".jp-Notebook .jp-CodeCell").first.screenshot(path=str(shot))
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         context.close()
