@@ -7,6 +7,7 @@ handler itself, in this process, without Ray running.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -97,3 +98,20 @@ def test_the_real_ray_helper_is_the_one_kept_out(stop: _StopSignals) -> None:
         ray._private.utils.set_sigterm_handler(_raise_exit)
         assert signal.getsignal(signal.SIGTERM) != _raise_exit
     assert ray._private.utils.set_sigterm_handler is helper
+
+
+def test_an_engine_that_fails_to_start_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alignlab.core import AlignlabError
+    from alignlab.sweep._engine import _connect
+
+    ray = pytest.importorskip("ray")
+
+    def timed_out(**kwargs: object) -> None:  # what Ray 2.60 raises on a loaded machine
+        raise Exception("The current node timed out during startup.\nThis could happen ...")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", timed_out)
+    with pytest.raises(AlignlabError, match=r"^cannot start or join a local Ray engine: The "):
+        _connect(None, 1)
+    with pytest.raises(AlignlabError, match=re.escape("127.0.0.1:9: The current node")):
+        _connect("127.0.0.1:9", 1)

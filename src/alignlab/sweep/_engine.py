@@ -403,7 +403,7 @@ def _connect(
     try:
         with keep:
             _init(ray, address, num_cpus, quiet)
-    except (ConnectionError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # Ray raises a bare Exception when its node times out starting
         where = f"the Ray cluster at {address}" if address else "a local Ray engine"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AlignlabError(f"cannot start or join {where}: {first_line}") from None
