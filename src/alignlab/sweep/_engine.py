@@ -388,7 +388,8 @@ class _StopSignals:
     def restore(self) -> None:
         """Put back the handlers found at install time."""
         for signum, previous in self._previous.items():
-            signal.signal(signum, previous)
+            # None: a handler set outside Python, which cannot be put back; the default then.
+            signal.signal(signum, signal.SIG_DFL if previous is None else previous)
         self._previous.clear()
 
 
@@ -413,6 +414,9 @@ def _connect(
     try:
         with keep:
             _init(ray, address, num_cpus, quiet)
+    except KeyboardInterrupt:
+        ray.shutdown()  # whatever part of the engine started before the interrupt
+        raise
     except Exception as exc:  # Ray raises a bare Exception when its node times out starting
         where = f"the Ray cluster at {address}" if address else "a local Ray engine"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
