@@ -7,9 +7,12 @@ handler itself, in this process, without Ray running.
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import FrameType, SimpleNamespace
 
 import pytest
@@ -97,3 +100,52 @@ def test_the_real_ray_helper_is_the_one_kept_out(stop: _StopSignals) -> None:
         ray._private.utils.set_sigterm_handler(_raise_exit)
         assert signal.getsignal(signal.SIGTERM) != _raise_exit
     assert ray._private.utils.set_sigterm_handler is helper
+
+
+def test_an_engine_that_fails_to_start_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alignlab.core import AlignlabError
+    from alignlab.sweep._engine import _connect
+
+    ray = pytest.importorskip("ray")
+
+    def timed_out(**kwargs: object) -> None:  # what Ray 2.60 raises on a loaded machine
+        raise Exception("The current node timed out during startup.\nThis could happen ...")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", timed_out)
+    with pytest.raises(AlignlabError, match=r"^cannot start or join a local Ray engine: The "):
+        _connect(None, 1)
+    with socket.create_server(("127.0.0.1", 0)) as listening:  # reachable, yet Ray fails
+        address = f"127.0.0.1:{listening.getsockname()[1]}"
+        with pytest.raises(AlignlabError, match=re.escape(f"{address}: The current node")):
+            _connect(address, 1)
+
+
+def test_an_address_nothing_answers_at_fails_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alignlab.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]  # free once closed: nothing listens there
+    out = tmp_path / "r.parquet"
+    argv = ["sweep", "rater-bias", "--seeds", "0:2", "--out", str(out)]
+    start = time.monotonic()
+    assert main([*argv, "--address", f"127.0.0.1:{port}", "--quiet"]) == 2
+    assert time.monotonic() - start < 60  # not Ray's minutes of retries
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"alignlab: error: cannot reach the Ray cluster at 127.0.0.1:{port}: Connection refused"
+    ]
+
+
+def test_a_second_signal_while_ray_starts_stops_waiting_for_it(stop: _StopSignals) -> None:
+    ray = SimpleNamespace(_private=SimpleNamespace(utils=SimpleNamespace()))
+    with pytest.raises(KeyboardInterrupt), stop.kept_through_ray_init(ray):
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert _until(lambda: stop.requested)
+        os.kill(os.getpid(), signal.SIGINT)
+        _until(lambda: False, timeout=10.0)  # the handler raises in here
+    assert stop.hurried
+    os.kill(os.getpid(), signal.SIGINT)  # Ray started (or failed): counting again
+    assert _until(lambda: stop.count == 3)

@@ -31,6 +31,7 @@ import logging
 import math
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -333,6 +334,7 @@ class _StopSignals:
 
     def __init__(self) -> None:
         self.count = 0
+        self._impatient = False
         self._previous: dict[int, Any] = {}
         if threading.current_thread() is not threading.main_thread():
             return
@@ -353,6 +355,8 @@ class _StopSignals:
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.count += 1
+        if self._impatient and self.hurried:
+            raise KeyboardInterrupt  # a second signal while Ray starts: stop waiting for it
 
     @contextmanager
     def kept_through_ray_init(self, ray: Any) -> Iterator[None]:
@@ -361,7 +365,9 @@ class _StopSignals:
         `ray.init` (and the embedded engine's node) install SIGTERM handlers that exit at
         once, through `ray._private.utils.set_sigterm_handler`; that function is a no-op
         meanwhile, so a SIGTERM during the start only counts. Should a Ray version install
-        one another way, this handler is put back as soon as `ray.init` returns.
+        one another way, this handler is put back as soon as `ray.init` returns. Starting
+        can take long (Ray waits up to 30 s for its node), so meanwhile a second signal
+        raises KeyboardInterrupt, which the sweep takes as an interruption.
         """
         if signal.SIGTERM not in self._previous:
             yield
@@ -370,9 +376,11 @@ class _StopSignals:
         original = getattr(utils, "set_sigterm_handler", None)
         if original is not None:
             utils.set_sigterm_handler = _ignore_handler  # type: ignore[union-attr]
+        self._impatient = True
         try:
             yield
         finally:
+            self._impatient = False
             if original is not None:
                 utils.set_sigterm_handler = original  # type: ignore[union-attr]
             signal.signal(signal.SIGTERM, self._handle)
@@ -380,7 +388,8 @@ class _StopSignals:
     def restore(self) -> None:
         """Put back the handlers found at install time."""
         for signum, previous in self._previous.items():
-            signal.signal(signum, previous)
+            # None: a handler set outside Python, which cannot be put back; the default then.
+            signal.signal(signum, signal.SIG_DFL if previous is None else previous)
         self._previous.clear()
 
 
@@ -398,16 +407,37 @@ def _connect(
     ray = require("ray")
     if ray.is_initialized():  # a caller's own Ray session (a notebook, the tests): reuse it
         return ray, False, time.perf_counter() - t0
+    if address is not None:
+        _check_reachable(address)
     quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
     keep = stop.kept_through_ray_init(ray) if stop is not None else nullcontext()
     try:
         with keep:
             _init(ray, address, num_cpus, quiet)
-    except (ConnectionError, ValueError, RuntimeError) as exc:
+    except KeyboardInterrupt:
+        ray.shutdown()  # whatever part of the engine started before the interrupt
+        raise
+    except Exception as exc:  # Ray raises a bare Exception when its node times out starting
         where = f"the Ray cluster at {address}" if address else "a local Ray engine"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AlignlabError(f"cannot start or join {where}: {first_line}") from None
     return ray, True, time.perf_counter() - t0
+
+
+def _check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Fail fast on a HOST:PORT nothing answers at (`ray.init` would retry for minutes).
+
+    Raises:
+        AlignlabError: if no TCP connection to the address opens within `timeout`.
+    """
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address:  # "auto", "ray://...": Ray's job
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise AlignlabError(f"cannot reach the Ray cluster at {address}: {reason}") from None
 
 
 def _init(ray: Any, address: str | None, num_cpus: int | None, quiet: dict[str, Any]) -> None:
