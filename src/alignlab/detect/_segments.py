@@ -151,7 +151,7 @@ def hash_segments(
     """Return the (len(segments), HASH_DIM) hashed matrix as a SciPy CSR matrix (training)."""
     from scipy import sparse
 
-    
+
     data, indices, indptr = hash_segments_csr(segments, topics)
     return sparse.csr_matrix((data, indices, indptr), shape=(len(segments), HASH_DIM))
 
