@@ -63,9 +63,12 @@ INTENT_CUES: dict[str, str] = {
     ),
     # A harm verb aimed at a person or an animal (not at a process, a weed or a boss fight).
     "harm_to_person": _HARM_VERB + r"\s+" + _PERSON,
+    # Harm to oneself, asked for as a means ("how do I overdose"), not as a danger to
+    # recognise ("signs of an overdose", which is `defence`).
     "self_harm": (
         r"\b(?:kill|hurt|cut|burn|starve|harm) myself\b|end (?:my life|it all)"
-        r"|never wake up|not wake up|don'?t want to (?:be here|live)|\boverdose\b"
+        r"|never wake up|not wake up|don'?t want to (?:be here|live)"
+        r"|(?:how (?:to|do i|can i)|want to|going to) overdose|overdose on my"
         r"|lethal dose|\bend it\b"
     ),
     # Defence and safety questions: how to tell, protect, prevent, report, help.
