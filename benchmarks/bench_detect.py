@@ -12,7 +12,9 @@ Measures, on this machine (onnxruntime with 2 threads):
   3-way accuracy, refused-or-not accuracy, per assistant family and per answer style,
   and the confusion matrix, for the trained detector and the keyword baseline side by side;
 - held-out accuracy and macro-F1 with 95% Wilson intervals, trained vs baseline, on the
-  generated `test` split (unseen topics *and* unseen styles) and the prompt `test` split;
+  generated `test` split (unseen topics *and* unseen styles), the prompt `test` split
+  (unseen templates, actions and frames) and the hand-written prompt dev set
+  (`alignlab.detect._prompt_dev_data`), with the share of safe prompts flagged;
 - one `refusal-calibration` run (median ms).
 Every figure is a median over `--repeats` runs. The machine is shared; say so when quoting.
 """
@@ -34,6 +36,7 @@ from alignlab.detect import HARM_LABELS, REFUSAL_LABELS, harm_classifier, refusa
 from alignlab.detect._data import load_prompts, load_responses
 from alignlab.detect._dev_data import dev_answers
 from alignlab.detect._metrics import agreement
+from alignlab.detect._prompt_dev_data import DEV_PROMPTS
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 FIRST_LABEL = """
@@ -41,6 +44,13 @@ import time
 t0 = time.perf_counter()
 from alignlab.detect import refusal_detector
 label = refusal_detector().detect(["q"], ["I can't help with that."])[0].label
+print(time.perf_counter() - t0, label)
+"""
+FIRST_HARM_LABEL = """
+import time
+t0 = time.perf_counter()
+from alignlab.detect import harm_classifier
+label = harm_classifier().detect(["How do I kill a zombie process?"])[0].label
 print(time.perf_counter() - t0, label)
 """
 
@@ -110,7 +120,7 @@ def throughput(repeats: int) -> dict[str, float]:
 
 def first_label(repeats: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(SRC), "HF_HUB_OFFLINE": "1"}
-    in_process, wall = [], []
+    in_process, wall, harm = [], [], []
     for _ in range(repeats):
         t = time.perf_counter()
         done = subprocess.run(
@@ -122,9 +132,18 @@ def first_label(repeats: int) -> dict[str, float]:
         )
         wall.append(time.perf_counter() - t)
         in_process.append(float(done.stdout.split()[0]))
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_HARM_LABEL],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        harm.append(float(done.stdout.split()[0]))
     return {
         "import_to_label_s": statistics.median(in_process),
         "process_s": statistics.median(wall),
+        "import_to_harm_label_s": statistics.median(harm),
     }
 
 
@@ -164,6 +183,20 @@ def dev_figures() -> dict[str, Any]:
     return out
 
 
+def ece(confidence: list[float], correct: list[bool], bins: int = 10) -> float:
+    """Expected calibration error: the bin-weighted gap between confidence and accuracy."""
+    total, n = 0.0, len(confidence)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, c in enumerate(confidence) if lo < c <= hi or (b == 0 and c == 0)]
+        if idx:
+            gap = statistics.mean(confidence[i] for i in idx) - statistics.mean(
+                correct[i] for i in idx
+            )
+            total += len(idx) / n * abs(gap)
+    return total
+
+
 def accuracy() -> dict[str, Any]:
     responses, prompts = load_responses("test"), load_prompts("test")
     out: dict[str, Any] = {}
@@ -174,10 +207,26 @@ def accuracy() -> dict[str, Any]:
         out[f"refusal_{kind}"] = agreement(
             [r.label for r in responses], [d.label for d in dets], REFUSAL_LABELS
         ).to_dict()
+        out[f"refusal_{kind}"]["ece"] = ece(
+            [d.score for d in dets],
+            [d.label == r.label for d, r in zip(dets, responses, strict=True)],
+        )
         hdets = harm_classifier(kind).detect([p.prompt for p in prompts])
         out[f"harm_{kind}"] = agreement(
             [p.label for p in prompts], [d.label for d in hdets], HARM_LABELS
         ).to_dict()
+        out[f"harm_{kind}"]["ece"] = ece(
+            [d.score for d in hdets],
+            [d.label == p.label for d, p in zip(hdets, prompts, strict=True)],
+        )
+        ddets = harm_classifier(kind).detect([prompt for _, _, prompt in DEV_PROMPTS])
+        out[f"harm-dev_{kind}"] = agreement(
+            [label for label, _, _ in DEV_PROMPTS], [d.label for d in ddets], HARM_LABELS
+        ).to_dict()
+        out[f"harm-dev_{kind}"]["ece"] = ece(
+            [d.score for d in ddets],
+            [d.label == row[0] for d, row in zip(ddets, DEV_PROMPTS, strict=True)],
+        )
     return out
 
 
@@ -227,10 +276,14 @@ def tax_plot(path: Path) -> None:
 
 def _pct(fig: dict[str, Any]) -> str:
     lo, hi = fig["accuracy_ci"]
-    return (
+    text = (
         f"{100 * fig['accuracy']:.1f}% ({100 * lo:.1f}-{100 * hi:.1f}) | {fig['macro_f1']:.3f} "
-        f"| {fig['correct']}/{fig['n']}"
+        f"| {fig['correct']}/{fig['n']} | ECE {fig['ece']:.3f}"
     )
+    if len(fig["confusion"]) == 2:  # harm: the share of safe prompts flagged unsafe
+        safe = fig["confusion"][0]
+        text += f" | safe flagged {safe[1]}/{sum(safe)} ({100 * safe[1] / sum(safe):.1f}%)"
+    return text
 
 
 def main() -> int:
@@ -250,7 +303,11 @@ def main() -> int:
         "experiment": experiment(args.repeats),
     }
     tp, fl, acc, ex = (results[k] for k in ("throughput", "first_label", "accuracy", "experiment"))
-    print(f"machine: {results['cpus']} CPUs, 1-min load average {load:.1f} (shared)")
+    after = os.getloadavg()[0]
+    print(
+        f"machine: {results['cpus']} CPUs, 1-min load average {load:.1f} at start, "
+        f"{after:.1f} at end (shared)"
+    )
     print(
         f"refusal detector: {tp['refusal_per_s']:.0f} answers/s wall clock, "
         f"{tp['refusal_per_cpu2_s']:.0f}/s per 2 cores of CPU time (batch 64, 2 threads, "
@@ -260,7 +317,8 @@ def main() -> int:
     print(f"harm classifier: {tp['harm_per_s']:.0f} prompts/s")
     print(
         f"import to first label: {fl['import_to_label_s']:.2f} s "
-        f"(whole fresh process {fl['process_s']:.2f} s)"
+        f"(whole fresh process {fl['process_s']:.2f} s); harm classifier "
+        f"{fl['import_to_harm_label_s']:.2f} s (loads the ONNX encoder)"
     )
     print(
         f"refusal-calibration run: {ex['run_ms']:.2f} ms median; default FR "
@@ -292,7 +350,7 @@ def main() -> int:
     print()
     print("| held-out split | detector | accuracy (95% CI) | macro-F1 | correct |")
     print("|---|---|---|---|---|")
-    for task in ("refusal", "harm"):
+    for task in ("refusal", "harm", "harm-dev"):
         for kind, name in (("keyword", "string match"), ("trained", "trained")):
             print(f"| {task} | {name} | {_pct(acc[f'{task}_{kind}'])} |")
     if args.tax_plot:

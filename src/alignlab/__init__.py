@@ -13,11 +13,10 @@ sliders (pressure, fidelity, oversight) with a headline FR /100:
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
-# Import the experiments package first so every experiment registers itself; the
-# function `experiments` defined below then takes the package's attribute name.
-from alignlab import experiments as _experiments_package  # noqa: F401
 from alignlab._version import __version__
 from alignlab.core import (
     DEFAULT_SEED,
@@ -47,9 +46,28 @@ __all__ = [
 ]
 
 
+class _Package(types.ModuleType):
+    """The `alignlab` module, keeping the function `experiments` under its name.
+
+    The experiments package (SciPy-heavy) is imported on first use of the registry
+    (`alignlab.core._registry`), so that `import alignlab.detect` stays light. Importing
+    a subpackage sets it as an attribute of its parent, which would replace the function
+    `alignlab.experiments()`; this class ignores that one assignment (the subpackage
+    stays importable by its full name).
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "experiments" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
 def experiments() -> list[ExperimentSpec]:
     """Return the spec of every registered experiment, in a stable order."""
     return specs()
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def run(

@@ -93,6 +93,17 @@ class ExperimentSpec:
 _REGISTRY: dict[str, ExperimentSpec] = {}
 
 
+def _load_experiments() -> None:
+    """Import `alignlab.experiments` (which registers every experiment) on first use.
+
+    Registration is lazy so that `import alignlab` (and with it `alignlab.detect`, whose
+    first label must come within 3 s of import) does not pay for SciPy's stats module.
+    While that package is itself importing, it is already in `sys.modules` and this is a
+    no-op.
+    """
+    import alignlab.experiments  # noqa: F401
+
+
 def register(
     id: str,
     *,
@@ -111,6 +122,7 @@ def register(
     """
 
     def decorate(fn: ExperimentFn) -> ExperimentFn:
+        _load_experiments()
         if id in _REGISTRY:
             raise ValueError(f"experiment {id!r} is already registered")
         _REGISTRY[id] = ExperimentSpec(
@@ -138,6 +150,7 @@ def get(id: str) -> ExperimentSpec:
     Raises:
         UnknownExperimentError: if there is none, naming the ids that exist.
     """
+    _load_experiments()
     try:
         return _REGISTRY[id]
     except KeyError:
@@ -147,4 +160,5 @@ def get(id: str) -> ExperimentSpec:
 
 def specs() -> list[ExperimentSpec]:
     """Return every registered spec, in registration order."""
+    _load_experiments()
     return list(_REGISTRY.values())

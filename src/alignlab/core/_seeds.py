@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from alignlab.core._errors import ParameterError
 from alignlab.core._params import _as_number, validate_seed
@@ -68,6 +67,8 @@ class SeedBand:
 
     def summary(self) -> dict[str, Any]:
         """The across-seed statistics, as JSON (the `seed_band` key of `to_dict()`)."""
+        from scipy import stats  # lazy: `import alignlab` must not pay for SciPy's stats
+
         fr = self.fr
         k = len(fr)
         mean = float(fr.mean())

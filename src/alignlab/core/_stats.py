@@ -6,7 +6,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 
 def wilson_interval(
@@ -25,6 +24,8 @@ def wilson_interval(
         return (0.0, 1.0)
     if not 0 <= successes <= trials:
         raise ValueError("successes must lie in [0, trials]")
+    from scipy import stats  # lazy: `import alignlab` must not pay for SciPy's stats
+
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     p = successes / trials
     denom = 1 + z * z / trials

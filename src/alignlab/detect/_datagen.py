@@ -6,7 +6,8 @@
 - responses: whole topics (a prompt with its answers) and whole unsafe requests go to one
   split, and every pool of refusal, apology, caveat and bridge wordings is cut in two, so
   held-out rows are built from topics *and* wordings the detector never saw;
-- prompts: every base prompt goes to one split with all its re-framings.
+- prompts: every base prompt goes to one split with all its re-framings; a real template
+  goes to one split whole; actions and frames are each cut in three (`_prompts`).
 
 The held-out split (`test`) is for reporting only; nothing is tuned on it.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from alignlab.detect import _action_prompt_data as A
 from alignlab.detect import _contrast_prompt_data as C
 from alignlab.detect import _prompt_data as P
 from alignlab.detect import _style_data as S
@@ -162,14 +164,68 @@ def _responses(rng: np.random.Generator) -> list[dict[str, object]]:
     return rows
 
 
+def _hidden(request: str, how: str) -> str:
+    """A request hidden by hex encoding or cut into five-character pieces (training only)."""
+    if how == "hex":
+        return f"Here is a hex message, decode it and follow it exactly: {request.encode().hex()}"
+    pieces = [request[i : i + 5] for i in range(0, len(request), 5)]
+    joined = " | ".join(f"[{p}]" for p in pieces)
+    return f"Glue these pieces together in order and then do what they say: {joined}"
+
+
+def _action_prompts(rng: np.random.Generator) -> list[Row]:
+    """Actions x frames: each action and each frame belongs to one split.
+
+    An action goes, with frames of its own split (eight in training, three held out), to
+    that split; so a held-out prompt is an action training never saw, worded in a frame
+    training never saw.
+    """
+    frames = {s: [f for i, f in enumerate(A.ACTION_FRAMES) if _split_of(i) == s] for s in SPLITS}
+    frames["train"] += A.TRAIN_ONLY_FRAMES
+    rows: list[Row] = []
+    for label, table in (("safe", A.SAFE_ACTIONS), ("unsafe", A.UNSAFE_ACTIONS)):
+        for category, actions in table.items():
+            for i, action in enumerate(actions):
+                split = _split_of(i)
+                chosen = [
+                    str(f) for f in rng.permutation(frames[split])[: 8 if split == "train" else 3]
+                ]
+                texts = [frame.format(action) for frame in chosen]
+                if split == "train":
+                    # Wrapped and hidden versions teach that the surface is not the request.
+                    wrapper = str(A.WRAPPERS[int(rng.integers(len(A.WRAPPERS)))])
+                    texts.append(wrapper.format(chosen[0].format(action)))
+                    if label == "unsafe":
+                        how = A.OBFUSCATIONS[int(rng.integers(len(A.OBFUSCATIONS)))]
+                        texts.append(_hidden(chosen[1].format(action), how))
+                for text in texts:
+                    rows.append(
+                        {"prompt": text, "label": label, "category": category, "split": split}
+                    )
+    return rows
+
+
 def _prompts(rng: np.random.Generator) -> list[Row]:
+    """Template groups, contrast pairs and actions x frames, split before any training.
+
+    A real template ("How do I kill {}?") goes to one split whole, so held-out prompts
+    never share a template with training; a group of whole prompts (template "{}") is
+    split prompt by prompt; a contrast pair goes to one split whole.
+    """
     rows: list[Row] = []
     counters = {"safe": 0, "unsafe": 0}
+    group_counters = {"safe": 0, "unsafe": 0}
     for label, category, template, fillers in P.PROMPT_GROUPS:
+        group_split = _split_of(group_counters[label] + 1)
+        if template != "{}":
+            group_counters[label] += 1
         for filler in fillers:
             base = template.format(filler)
-            split = _split_of(counters[label])
-            counters[label] += 1
+            if template == "{}":
+                split = _split_of(counters[label])
+                counters[label] += 1
+            else:
+                split = group_split
             frames = [f for f in P.REQUEST_FRAMES if f != "{}"]
             variants = [base]
             for frame in rng.permutation(frames)[:2]:
@@ -192,7 +248,7 @@ def _prompts(rng: np.random.Generator) -> list[Row]:
                 )
             for text in variants:
                 rows.append({"prompt": text, "label": label, "category": category, "split": split})
-    return rows
+    return rows + _action_prompts(rng)
 
 
 def _write(path: Path, rows: Sequence[Mapping[str, object]]) -> None:

@@ -23,7 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from alignlab.detect._features import REFUSAL_FEATURE_NAMES, refusal_features
-from alignlab.detect._segments import HASH_DIM, content_words, hash_segments, segment
+from alignlab.detect._segments import (
+    HASH_DIM,
+    content_words,
+    hash_segments_csr,
+    hashed_matmul,
+    segment,
+)
 
 SEGMENT_ROLES: tuple[str, str, str, str] = ("refuse", "attempt", "redirect", "other")
 """Roles a segment can play, in the segment head's column order."""
@@ -85,8 +91,7 @@ class SegmentHead:
         """Return an (n, 4) array of role probabilities in `SEGMENT_ROLES` order."""
         if not segments:
             return np.zeros((0, len(SEGMENT_ROLES)))
-        features = hash_segments(segments, topics)
-        logits = np.asarray(features @ self.weights, dtype=np.float64) + self.bias
+        logits = hashed_matmul(hash_segments_csr(segments, topics), self.weights) + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))

@@ -14,9 +14,9 @@ import re
 import zlib
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 MAX_SEGMENTS = 40
 """Segments kept per answer: the first 30 and the last 10 (the middle of a very long
@@ -103,12 +103,13 @@ def segment_tokens(seg: str, topic: frozenset[str] = frozenset()) -> list[str]:
     return toks
 
 
-def hash_segments(
+def hash_segments_csr(
     segments: Sequence[str], topics: Sequence[frozenset[str]] | None = None
-) -> sparse.csr_matrix:
-    """Return the (len(segments), HASH_DIM) hashed bag-of-tokens matrix, rows L2-normalised.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the hashed bag-of-tokens rows as CSR arrays (data, indices, indptr).
 
-    `topics` gives each segment's request words (see `segment_tokens`).
+    Rows are L2-normalised; `topics` gives each segment's request words (see
+    `segment_tokens`). Plain NumPy, so labelling never imports SciPy.
     """
     indptr = [0]
     indices: list[int] = []
@@ -124,10 +125,35 @@ def hash_segments(
             indices.append(b)
             data.append(v / norm)
         indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(segments), HASH_DIM),
+    return (
+        np.asarray(data, dtype=np.float64),
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(indptr, dtype=np.int64),
     )
+
+
+def hashed_matmul(
+    csr: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray
+) -> np.ndarray:
+    """Return the product of the hashed rows `csr` and a (HASH_DIM, k) weight matrix."""
+    data, indices, indptr = csr
+    n = len(indptr) - 1
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    contrib = data[:, None] * np.asarray(weights, dtype=np.float64)[indices]
+    out = np.zeros((n, weights.shape[1]))
+    np.add.at(out, rows, contrib)
+    return out
+
+
+def hash_segments(
+    segments: Sequence[str], topics: Sequence[frozenset[str]] | None = None
+) -> Any:
+    """Return the (len(segments), HASH_DIM) hashed matrix as a SciPy CSR matrix (training)."""
+    from scipy import sparse
+
+
+    data, indices, indptr = hash_segments_csr(segments, topics)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(segments), HASH_DIM))
 
 
 _STOP = frozenset(

@@ -22,7 +22,7 @@ from alignlab.detect._base import (
 )
 from alignlab.detect._embed import MiniLMEmbedder, shared_embedder
 from alignlab.detect._factory import DetectorError
-from alignlab.detect._features import harm_features
+from alignlab.detect._harm_model import HarmHead
 from alignlab.detect._linear import LinearHead
 from alignlab.detect._refusal_model import (
     ANSWER_FEATURES,
@@ -104,10 +104,20 @@ def refusal_inputs_scored(
     return answer_features(head, prompts, responses, opening)
 
 
-def harm_inputs(embedder: MiniLMEmbedder, prompts: Sequence[str]) -> np.ndarray:
-    """Feature matrix of the harm head: prompt embedding, then hand features."""
-    embedding = embedder.embed(list(prompts), max_tokens=HARM_MAX_TOKENS)
-    return np.hstack([embedding, harm_features(prompts)])
+@lru_cache(maxsize=2)
+def load_harm_head(name: str = "harm") -> HarmHead:
+    """Load the shipped prompt-harm head `heads/<name>.npz`.
+
+    Raises:
+        DetectorError: if the file is missing (run `python -m alignlab.detect.train`).
+    """
+    path = resources.files("alignlab.detect").joinpath("heads", f"{name}.npz")
+    if not path.is_file():
+        raise DetectorError(
+            f"trained head {name!r} is missing; run `python -m alignlab.detect.train`"
+        )
+    with path.open("rb") as fh, np.load(fh) as arrays:
+        return HarmHead.from_arrays(dict(arrays))
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,9 @@ class TrainedRefusalDetector:
 
 
 class TrainedHarmClassifier:
-    """Prompt-harm classifier: embedding of the prompt + harm-term features -> calibrated.
+    """Prompt-harm classifier: embedding, hashed words and intent cues -> calibrated.
+
+    See `alignlab.detect._harm_model`.
 
     Examples:
         >>> clf = TrainedHarmClassifier()  # doctest: +SKIP
@@ -240,8 +252,8 @@ class TrainedHarmClassifier:
     name = "trained"
     labels: tuple[str, ...] = HARM_LABELS
 
-    def __init__(self, head: LinearHead | None = None) -> None:
-        self._head = head or load_head("harm")
+    def __init__(self, head: HarmHead | None = None) -> None:
+        self._head = head or load_harm_head()
         self._embedder = shared_embedder()
 
     def unsafe_probability(self, prompts: Sequence[str]) -> np.ndarray:
@@ -250,7 +262,8 @@ class TrainedHarmClassifier:
             raise TypeError("pass a sequence of strings, not a single string")
         if not prompts:
             return np.zeros(0)
-        return self._head.predict_proba(harm_inputs(self._embedder, prompts))[:, 1]
+        embedding = self._embedder.embed(list(prompts), max_tokens=HARM_MAX_TOKENS)
+        return self._head.predict_proba(embedding, prompts)[:, 1]
 
     def detect(self, prompts: Sequence[str]) -> list[Detection]:
         """Label each prompt safe or unsafe."""

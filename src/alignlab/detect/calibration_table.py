@@ -1,11 +1,12 @@
 """Precompute the `refusal-calibration` experiment's table with the real classifiers.
 
 `python -m alignlab.detect.calibration_table` scores every prompt of the held-out prompt
-suite (the `test` split of the shipped prompts) with the keyword baseline and the trained
-harm classifier, and every unsafe prompt again after each adversarial rewording. It
-writes the scores as a generated module, `alignlab/experiments/_refusal_calibration_table.py`,
-so the experiment stays pure NumPy (no model, no file I/O) and runs in milliseconds. A
-test recomputes a sample of the table with the classifiers, so it cannot go stale silently.
+suite (the template and contrast-pair prompts of the `test` split, see `suite`) with the
+keyword baseline and the trained harm classifier, and every unsafe prompt again after
+each adversarial rewording. It writes the scores as a generated module,
+`alignlab/experiments/_refusal_calibration_table.py`, so the experiment stays pure NumPy
+(no model, no file I/O) and runs in milliseconds. A test recomputes a sample of the
+table with the classifiers, so it cannot go stale silently.
 """
 
 from __future__ import annotations
@@ -25,8 +26,19 @@ DIGITS = 4
 
 
 def suite() -> list[Example]:
-    """The prompt suite the experiment runs on, in table order."""
-    return load_prompts(SUITE_SPLIT)
+    """The prompt suite the experiment runs on, in table order.
+
+    The held-out prompts built from template groups and contrast pairs: each base prompt
+    with its two re-framings, consecutively (the experiment's cluster interval groups
+    them in threes). The action x frame prompts (`_action_prompt_data`) are left out:
+    their three rows share an action, not a base prompt.
+    """
+    from alignlab.detect._action_prompt_data import SAFE_ACTIONS, UNSAFE_ACTIONS
+
+    actions = [
+        a for table in (SAFE_ACTIONS, UNSAFE_ACTIONS) for acts in table.values() for a in acts
+    ]
+    return [e for e in load_prompts(SUITE_SPLIT) if not any(a in e.prompt for a in actions)]
 
 
 def suite_digest(examples: list[Example]) -> str:

@@ -19,16 +19,18 @@ import numpy as np
 from alignlab.detect._base import HARM_LABELS, REFUSAL_LABELS
 from alignlab.detect._data import Example, SegmentRow, load_prompts, load_segment_roles
 from alignlab.detect._embed import MiniLMEmbedder
+from alignlab.detect._harm_model import INTENT_NAMES, PROMPT_HASH_DIM, HarmHead, harm_design
 from alignlab.detect._linear import (
     LinearHead,
     fit_linear_head,
     fit_sparse_softmax,
     fit_temperature,
+    softmax,
 )
 from alignlab.detect._metrics import agreement
 from alignlab.detect._refusal_model import SEGMENT_ROLES, SegmentHead
 from alignlab.detect._segments import content_words, hash_segments, segment
-from alignlab.detect._trained import OPENING_EMBEDDING, harm_inputs, refusal_inputs
+from alignlab.detect._trained import HARM_MAX_TOKENS, OPENING_EMBEDDING, refusal_inputs
 
 HEADS_DIR = Path(__file__).parent / "heads"
 L2_GRID: tuple[float, ...] = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0)
@@ -167,27 +169,95 @@ def train_refusal(embedder: MiniLMEmbedder, out_dir: Path) -> dict[str, object]:
 MAX_SAFE_FLAGGED = 0.08
 """Share of safe validation prompts the harm head may flag (the issue's target)."""
 
+HARM_L2_GRID: tuple[float, ...] = (3e-4, 1e-3, 3e-3)
+"""L2 strengths tried for the harm head; the best validation macro-F1 is kept."""
+
 
 def _cap_false_alarms(
-    head: LinearHead, x_val: np.ndarray, y_val: np.ndarray
-) -> tuple[LinearHead, float]:
+    head: HarmHead, logits: np.ndarray, y_val: np.ndarray
+) -> tuple[HarmHead, float]:
     """Raise the unsafe threshold until at most `MAX_SAFE_FLAGGED` of safe val prompts flag.
 
-    The threshold is folded into the bias (so the arg-max label applies it) and the
-    temperature is refitted. Returns the new head and the threshold on the old scale.
+    `logits` are the head's uncalibrated validation logits. The threshold is folded into
+    the bias (so the arg-max label applies it) and the temperature is refitted. Returns
+    the new head and the threshold on the uncalibrated scale (0.5 if none was needed).
     """
-    p_unsafe = head.predict_proba(x_val)[:, 1]
+    p_unsafe = softmax(logits)[:, 1]
     safe = np.sort(p_unsafe[y_val == 0])
     threshold = 0.5
     k = int(np.floor(MAX_SAFE_FLAGGED * len(safe)))
     if len(safe) and np.mean(safe > 0.5) > MAX_SAFE_FLAGGED:
         threshold = float(safe[len(safe) - k - 1]) + 1e-6
-    shift = head.temperature * float(np.log(threshold / (1.0 - threshold)))
     bias = head.bias.copy()
-    bias[1] -= shift
-    shifted = LinearHead(head.mean, head.scale, head.weights, bias, 1.0)
-    calibrated = shifted.with_temperature(fit_temperature(shifted.logits(x_val), y_val))
-    return calibrated, threshold
+    bias[1] -= float(np.log(threshold / (1.0 - threshold)))
+    shifted = logits.copy()
+    shifted[:, 1] -= float(np.log(threshold / (1.0 - threshold)))
+    return head.replace(bias=bias, temperature=fit_temperature(shifted, y_val)), threshold
+
+
+def train_harm(embedder: MiniLMEmbedder, out_dir: Path) -> dict[str, object]:
+    """Fit the harm head (embedding, hashed words, intent cues) and write `harm.npz`.
+
+    The L2 strength is chosen by validation macro-F1; then the unsafe threshold is raised
+    on validation until at most `MAX_SAFE_FLAGGED` of safe prompts flag, and a temperature
+    is fitted on validation. The hashed weights are rounded to float16 before these
+    choices, as they are shipped.
+    """
+    tr, va = load_prompts("train"), load_prompts("val")
+    prompts_tr, prompts_va = [e.prompt for e in tr], [e.prompt for e in va]
+    emb_tr = embedder.embed(prompts_tr, max_tokens=HARM_MAX_TOKENS)
+    emb_va = embedder.embed(prompts_va, max_tokens=HARM_MAX_TOKENS)
+    y_tr, y_va = _ids(tr, HARM_LABELS), _ids(va, HARM_LABELS)
+    design = harm_design(emb_tr, prompts_tr)
+    counts = np.bincount(y_tr, minlength=2).astype(float)
+    class_weight = counts.sum() / (2 * np.maximum(counts, 1.0))
+    best: tuple[float, float, HarmHead] | None = None
+    tried = []
+    for l2 in HARM_L2_GRID:
+        weights, bias = fit_sparse_softmax(design, y_tr, 2, l2, class_weight)
+        head = HarmHead.from_stacked(weights, bias, emb_tr.shape[1])
+        head = HarmHead.from_arrays(_f16_round_trip(head))
+        pred = head.logits(emb_va, prompts_va).argmax(axis=1)
+        fig = agreement([HARM_LABELS[i] for i in y_va], [HARM_LABELS[i] for i in pred], HARM_LABELS)
+        tried.append({"l2": l2, "val_macro_f1": fig.macro_f1, "val_accuracy": fig.accuracy})
+        if best is None or fig.macro_f1 > best[0] + 1e-9:
+            best = (fig.macro_f1, l2, head)
+    assert best is not None
+    _, l2, head = best
+    head, threshold = _cap_false_alarms(head, head.logits(emb_va, prompts_va), y_va)
+    probs = head.predict_proba(emb_va, prompts_va)
+    val = agreement(
+        [HARM_LABELS[i] for i in y_va], [HARM_LABELS[i] for i in probs.argmax(axis=1)], HARM_LABELS
+    )
+    head.save(out_dir / "harm.npz")
+    return {
+        "head": "harm",
+        "labels": list(HARM_LABELS),
+        "n_train": len(y_tr),
+        "n_val": len(y_va),
+        "features": {
+            "embedding": int(emb_tr.shape[1]),
+            "hashed": PROMPT_HASH_DIM,
+            "intent_cues": list(INTENT_NAMES),
+        },
+        "l2": l2,
+        "l2_tried": tried,
+        "safe_flag_threshold": threshold,
+        "temperature": head.temperature,
+        "val": val.to_dict(),
+        "val_nll": float(-np.mean(np.log(probs[np.arange(len(y_va)), y_va] + 1e-12))),
+    }
+
+
+def _f16_round_trip(head: HarmHead) -> dict[str, np.ndarray]:
+    """The arrays of `head` as `HarmHead.save` stores them (hashed weights in float16)."""
+    return {
+        "embed_weights": head.embed_weights.astype(np.float32),
+        "hash_weights": head.hash_weights.astype(np.float16),
+        "cue_weights": head.cue_weights,
+        "bias": head.bias,
+        "temperature": np.array(head.temperature),
+    }
 
 
 def train(out_dir: Path = HEADS_DIR, heads: str = "all") -> dict[str, object]:
@@ -206,23 +276,7 @@ def train(out_dir: Path = HEADS_DIR, heads: str = "all") -> dict[str, object]:
         (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
         return report
 
-    tr, va = load_prompts("train"), load_prompts("val")
-    x_val_harm, y_val_harm = harm_inputs(embedder, [e.prompt for e in va]), _ids(va, HARM_LABELS)
-    head, rep = _fit(
-        "harm",
-        harm_inputs(embedder, [e.prompt for e in tr]),
-        _ids(tr, HARM_LABELS),
-        x_val_harm,
-        y_val_harm,
-        HARM_LABELS,
-    )
-    head, rep["safe_flag_threshold"] = _cap_false_alarms(head, x_val_harm, y_val_harm)
-    pred = head.predict_proba(x_val_harm).argmax(axis=1)
-    rep["val"] = agreement(
-        [HARM_LABELS[i] for i in y_val_harm], [HARM_LABELS[i] for i in pred], HARM_LABELS
-    ).to_dict()
-    rep["temperature"] = head.temperature
-    head.save(out_dir / "harm.npz")
+    rep = train_harm(embedder, out_dir)
     report["harm"] = rep
     (out_dir / "training.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
