@@ -141,6 +141,7 @@ def test_score_recorded_answers_and_gate_them(
         err = capsys.readouterr().err
         assert "1 rows matched no item" in err  # counted, never dropped silently
         (logs[label],) = (tmp_path / label).glob("*.eval")
+        assert f"_recorded-{label}_refusal-calibration_" in logs[label].name  # named after NAME
     total = len(refusal_items())
     base = read_log(logs["base"])
     recorded = (base.eval.metadata or {})["alignlab_recorded"]
