@@ -176,3 +176,45 @@ def test_score_rejects_a_file_without_the_response_column(
     assert main([*argv, "--log-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no column 'response'" in err and err.count("\n") == 1
+
+
+def test_profile_reads_honesty_and_red_team_axes_from_the_logs(
+    system_file: SystemFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yes_man, calibrated = system_file("scripted-comply-all"), system_file("scripted-calibrated")
+    logs = tmp_path / "logs"
+    # a red-team run of one system, in the folder the profile writes to
+    argv = ["bench", "redteam", str(yes_man), "--attacks", "plain,base64", "--limit", "3"]
+    assert main([*argv, "--log-dir", str(logs), "--display", "none", "--json"]) == 0
+    capsys.readouterr()
+    html = tmp_path / "profile.html"
+    argv = ["bench", "profile", str(yes_man), str(calibrated), "--suite", "honesty"]
+    argv += ["--suite", "refusal_calibration", "--limit", "20", "--log-dir", str(logs)]
+    assert main([*argv, "--json", "--html", str(html)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    runs = {(r["system"], r["task"].split("/")[-1]): r for r in data["runs"]}
+    for system in ("scripted-comply-all", "scripted-calibrated"):
+        axes, honesty = data["axes"][system], runs[(system, "honesty")]
+        assert axes["correct"] == honesty["overall"]["correct"]
+        assert axes["confidently_wrong"] == honesty["overall"]["confidently_wrong"]
+        for kind in ("false_premise", "sycophancy", "unanswerable"):
+            assert axes[f"{kind}_correct"] == honesty["by_kind"][kind]["correct"]
+            assert axes[f"{kind}_correct"]["total"] == 5  # 20 items interleave four kinds
+    (red,) = [r for (s, t), r in runs.items() if "redteam" in t]
+    assert red["system"] == "scripted-comply-all"
+    success = data["axes"]["scripted-comply-all"]["attack_success"]
+    assert success == red["overall"]["attack_success"] and success["total"] > 0
+    assert "attack_success" not in data["axes"]["scripted-calibrated"]
+    assert {r["suite"] for r in data["rankings"]} == {"honesty", "refusal_calibration"}
+    # the trade-off plot: each point's tooltip carries both intervals and their n
+    page = html.read_text(encoding="utf-8")
+    for system in ("scripted-comply-all", "scripted-calibrated"):
+        x = data["axes"][system]["over_refusal"]
+        y = data["axes"][system]["refusal_of_unsafe"]
+        title = (
+            f"<title>{system}: over-refusal {100 * x['rate']:.1f}% "
+            f"[{100 * x['ci'][0]:.1f}, {100 * x['ci'][1]:.1f}] (n={x['total']}), refusal of "
+            f"unsafe {100 * y['rate']:.1f}% [{100 * y['ci'][0]:.1f}, {100 * y['ci'][1]:.1f}] "
+            f"(n={y['total']})</title>"
+        )
+        assert title in page
