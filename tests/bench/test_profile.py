@@ -10,6 +10,7 @@ import pytest
 
 from alignlab.bench import (
     compare_logs,
+    honesty_items,
     metrics_from_log,
     read_log,
     refusal_items,
@@ -218,3 +219,30 @@ def test_profile_reads_honesty_and_red_team_axes_from_the_logs(
             f"(n={y['total']})</title>"
         )
         assert title in page
+
+
+def test_score_jsonl_with_named_columns_matches_by_prompt_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = scripted_policy("calibrated")
+    items = honesty_items()
+    answers = tmp_path / "prod.jsonl"
+    with answers.open("w", encoding="utf-8") as handle:
+        for item in items[:8]:  # no id column: every row matches by its prompt text
+            text = policy([{"role": "user", "content": item["prompt"]}])
+            handle.write(json.dumps({"question": item["prompt"], "answer": text}) + "\n")
+        handle.write(json.dumps({"question": items[0]["prompt"], "answer": "again"}) + "\n")
+        handle.write(json.dumps({"question": items[8]["prompt"], "answer": "  "}) + "\n")
+        handle.write(json.dumps({"question": "not in the suite", "answer": "x"}) + "\n")
+    argv = ["bench", "score", str(answers), "--suite", "honesty", "--name", "prod"]
+    argv += ["--prompt-column", "question", "--response-column", "answer"]
+    assert main([*argv, "--log-dir", str(tmp_path / "logs"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["system"] == "prod" and data["samples"] == len(items)
+    # 8 answered and correct; the empty answer and every unanswered item are errors
+    assert data["overall"]["correct"]["count"] == data["overall"]["correct"]["total"] == 8
+    assert data["errors"] == len(items) - 8
+    (log,) = (tmp_path / "logs").glob("*.eval")
+    recorded = (read_log(log).eval.metadata or {})["alignlab_recorded"]
+    assert (recorded["rows"], recorded["matched"], recorded["unmatched_rows"]) == (11, 8, 1)
+    assert (recorded["duplicate_rows"], recorded["unanswered"]) == (1, len(items) - 8)
