@@ -92,6 +92,7 @@ def test_report_drills_down_to_the_items(
     argv += ["refusal_calibration", "--limit", str(LIMIT), "--log-dir", str(tmp_path)]
     assert main([*argv, "--display", "none", "--no-realtime"]) == 0
     (log,) = tmp_path.glob("*.eval")
+    assert read_log(log).eval.config.log_realtime is False  # --no-realtime reached Inspect
     m = metrics_from_log(log)
     refused_safe = {r["id"] for r in m.drilldown if r["outcome"] == "over_refusal"}
     assert refused_safe == {i["id"] for i in SAFE if harm_term_hits(i["prompt"]) > 0}

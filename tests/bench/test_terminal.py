@@ -61,6 +61,7 @@ def test_run_shows_one_summary_per_suite_and_names_logs_after_the_system(
     # the name is only a label: the system is still read from the log's metadata
     header = read_log(logs / names[0])
     assert (header.eval.metadata or {})["alignlab_system"]["name"] == HOSTILE_NAME
+    assert header.eval.config.log_realtime is not False  # on unless --no-realtime
 
 
 def test_a_users_own_log_name_pattern_wins(
