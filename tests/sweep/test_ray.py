@@ -232,6 +232,33 @@ def test_ctrl_c_keeps_finished_runs_and_says_how_to_resume(
 
 
 @pytest.mark.slow
+def test_a_signal_mid_sweep_stops_it_in_process_and_keeps_a_readable_file(
+    cluster: Any, tmp_path: Path
+) -> None:
+    import ray
+
+    from alignlab.sweep import Progress, run_sweep
+
+    out = tmp_path / "gh.parquet"
+    spec = plan("goodhart", **GOODHART_GRID)  # type: ignore[arg-type]
+    before = signal.getsignal(signal.SIGTERM)
+    sent: list[Progress] = []
+
+    def kill_once(progress: Progress) -> None:
+        if progress.done and not sent:
+            sent.append(progress)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    report = run_sweep(spec, out, address=cluster.address, batch_seconds=0.2, on_progress=kill_once)
+    assert sent and report.interrupted
+    assert 0 < report.rows == pq.read_metadata(out).num_rows < 240
+    assert report.rows == report.ran
+    assert len(set(_keys(out))) == report.rows
+    assert signal.getsignal(signal.SIGTERM) == before  # the caller's handler is back
+    assert not ray.is_initialized()
+
+
+@pytest.mark.slow
 def test_embedded_engine_runs_locally_and_leaves_no_ray_process(tmp_path: Path) -> None:
     out = tmp_path / "rc.parquet"
     mark = uuid.uuid4().hex

@@ -12,6 +12,15 @@ one run); after that runs are cut into batches of about `batch_seconds` of work,
 as workers report run times, with at most two batches per CPU in flight. Finished batches
 are written as they arrive (`alignlab.sweep._table`), so a killed sweep loses at most the
 batches in flight, and `resume=True` skips every run whose key is already on disk.
+
+Interrupts: SIGINT (Ctrl-C) and SIGTERM (`kill`, a job scheduler) only *ask* the sweep to
+stop (`_StopSignals`); no exception is raised wherever the signal lands, so it never
+interrupts Ray's own calls, a Parquet write or the final merge. The engine stops
+submitting, keeps the batches that finish within `DRAIN_SECONDS` (a second signal stops
+waiting), disconnects with `ray.shutdown()` and merges what is done. It never calls
+`ray.cancel`: a cancel racing a task's reply trips a fatal check in Ray's core worker
+(task_manager.cc "Tried to complete task that was not pending", Ray 2.60), while a
+driver that leaves makes Ray stop its tasks and workers anyway.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +66,12 @@ leaves it alone)."""
 OBJECT_STORE_BYTES = 512 * 2**20
 """Object store of the embedded engine: results in flight are a few MB; Ray's default
 (30% of RAM) would reserve far more shared memory than a sweep needs."""
+
+DRAIN_SECONDS = 2.0
+"""After Ctrl-C, how long the engine waits for batches already in flight, to keep them."""
+
+POLL_SECONDS = 0.25
+"""Longest wait for a finished batch before the engine checks for a stop request."""
 
 
 @dataclass(frozen=True)
@@ -178,43 +194,47 @@ def run_sweep(
         require_installed("ray")  # before any run, so a missing engine leaves no files
     meta = _metadata(spec, address)
     parts = PartWriter(path)
+    to_run = len(todo)
     ran = 0
     run_ms = 0.0
     engine_seconds = 0.0
     workers = 0
     batch_runs = 0
-    interrupted = False
+    caught = False
+    stop = _StopSignals()
     try:
-        if todo:
-            # The timing run: on the driver, so a broken setting fails before Ray starts.
-            first = run_batch(spec.experiment, [_settings(todo.popleft())])
-            parts.write(columns_to_table(first))
-            run_ms = float(first["run_ms"][0])
-            ran = 1
-        if todo:
-            ray, owned, engine_seconds = _connect(address, num_cpus)
-            restore = _sigterm_as_interrupt()  # after ray.init, which installs its own
-            try:
-                workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
-                batcher = _Batcher(run_ms, batch_seconds, workers)
-                batch_runs = batcher.size(len(todo))
-                total, streamed, stream_start = len(todo), 0, time.perf_counter()
-                for finished in _stream(ray, spec.experiment, todo, batcher, parts):
-                    ran += finished
-                    streamed += finished
-                    if on_progress is not None:
-                        elapsed = time.perf_counter() - stream_start
-                        on_progress(Progress(streamed, total, elapsed))
-            finally:
-                restore()
-                if owned:
-                    ray.shutdown()
-    except KeyboardInterrupt:
-        interrupted = True
-    except BaseException:
-        finalize(path, meta)  # keep the runs that finished before the failure
-        raise
-    rows = finalize(path, meta)
+        try:
+            if todo and not stop.requested:
+                # The timing run: on the driver, so a broken setting fails before Ray starts.
+                first = run_batch(spec.experiment, [_settings(todo.popleft())])
+                parts.write(columns_to_table(first))
+                run_ms = float(first["run_ms"][0])
+                ran = 1
+            if todo and not stop.requested:
+                ray, owned, engine_seconds = _connect(address, num_cpus, stop)
+                try:
+                    workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+                    batcher = _Batcher(run_ms, batch_seconds, workers)
+                    batch_runs = batcher.size(len(todo))
+                    total, streamed, stream_start = len(todo), 0, time.perf_counter()
+                    for finished in _stream(ray, spec.experiment, todo, batcher, parts, stop):
+                        ran += finished
+                        streamed += finished
+                        if on_progress is not None:
+                            elapsed = time.perf_counter() - stream_start
+                            on_progress(Progress(streamed, total, elapsed))
+                finally:
+                    if owned:
+                        ray.shutdown()
+        except KeyboardInterrupt:  # raised by a caller's own handler (stop is main-thread only)
+            caught = True
+        except BaseException:
+            finalize(path, meta)  # keep the runs that finished before the failure
+            raise
+        rows = finalize(path, meta)
+    finally:
+        stop.restore()
+    interrupted = (caught or stop.requested) and ran < to_run
     return SweepReport(
         out=path,
         planned=spec.size,
@@ -292,29 +312,85 @@ def _settings(run: Run) -> Settings:
     return (run.pressure, run.fidelity, run.oversight, dict(run.options), run.seed)
 
 
-def _sigterm_as_interrupt() -> Callable[[], None]:
-    """Make SIGTERM stop the sweep like Ctrl-C; return a function that undoes it.
+def _ignore_handler(handler: Callable[[int, FrameType | None], Any]) -> None:
+    """Stands in for Ray's `set_sigterm_handler` while `ray.init` runs (see _StopSignals)."""
 
-    `ray.init` sets a SIGTERM handler that exits at once (the embedded engine's also
-    kills its processes first), which would lose the merge of finished runs; a job
-    scheduler's `kill` deserves the same clean stop as Ctrl-C. Only in the main thread.
+
+class _StopSignals:
+    """While a sweep runs, SIGINT and SIGTERM set a stop request instead of raising.
+
+    Python's SIGINT raises KeyboardInterrupt wherever the main thread is, which can be
+    inside a Ray call, a Parquet write or the final merge, and `ray.init` makes SIGTERM
+    exit at once (the embedded engine's handler kills its processes first): either way
+    the finished runs may not be merged, or the exit status is not 130. Here a signal
+    only counts; the engine polls `requested` and stops cleanly, and a second signal
+    (`hurried`) ends the wait for batches in flight. Installed in the main thread only
+    (elsewhere signals cannot be handled); a signal the process ignores (SIG_IGN, as
+    `nohup` sets) stays ignored. `restore` puts the previous handlers back.
     """
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in self.SIGNALS:
+            previous = signal.getsignal(signum)
+            if previous is not signal.SIG_IGN:
+                self._previous[signum] = signal.signal(signum, self._handle)
 
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
+    @property
+    def requested(self) -> bool:
+        """True once a signal asked the sweep to stop."""
+        return self.count > 0
 
-    return restore
+    @property
+    def hurried(self) -> bool:
+        """True once a second signal asked it to stop without waiting."""
+        return self.count > 1
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.count += 1
+
+    @contextmanager
+    def kept_through_ray_init(self, ray: Any) -> Iterator[None]:
+        """Keep this SIGTERM handler in place while `ray.init` runs.
+
+        `ray.init` (and the embedded engine's node) install SIGTERM handlers that exit at
+        once, through `ray._private.utils.set_sigterm_handler`; that function is a no-op
+        meanwhile, so a SIGTERM during the start only counts. Should a Ray version install
+        one another way, this handler is put back as soon as `ray.init` returns.
+        """
+        if signal.SIGTERM not in self._previous:
+            yield
+            return
+        utils = getattr(getattr(ray, "_private", None), "utils", None)
+        original = getattr(utils, "set_sigterm_handler", None)
+        if original is not None:
+            utils.set_sigterm_handler = _ignore_handler  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            if original is not None:
+                utils.set_sigterm_handler = original  # type: ignore[union-attr]
+            signal.signal(signal.SIGTERM, self._handle)
+
+    def restore(self) -> None:
+        """Put back the handlers found at install time."""
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
 
 
-def _connect(address: str | None, num_cpus: int | None) -> tuple[Any, bool, float]:
-    """Start embedded Ray or join `address`; return (ray, started here, seconds taken)."""
+def _connect(
+    address: str | None, num_cpus: int | None, stop: _StopSignals | None = None
+) -> tuple[Any, bool, float]:
+    """Start embedded Ray or join `address`; return (ray, started here, seconds taken).
+
+    With `stop`, its SIGTERM handler stays in place through `ray.init`.
+    """
     t0 = time.perf_counter()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a sweep
     if address is None and "ray" not in sys.modules:
@@ -323,23 +399,29 @@ def _connect(address: str | None, num_cpus: int | None) -> tuple[Any, bool, floa
     if ray.is_initialized():  # a caller's own Ray session (a notebook, the tests): reuse it
         return ray, False, time.perf_counter() - t0
     quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+    keep = stop.kept_through_ray_init(ray) if stop is not None else nullcontext()
     try:
-        if address is None:
-            ray.init(
-                address="local",  # always a new engine, never a cluster found on the machine
-                num_cpus=num_cpus or os.cpu_count() or 1,
-                include_dashboard=False,
-                object_store_memory=OBJECT_STORE_BYTES,
-                _node_ip_address="127.0.0.1",
-                **quiet,
-            )
-        else:
-            ray.init(address=address, **quiet)
+        with keep:
+            _init(ray, address, num_cpus, quiet)
     except (ConnectionError, ValueError, RuntimeError) as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray engine"
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AlignlabError(f"cannot start or join {where}: {first_line}") from None
     return ray, True, time.perf_counter() - t0
+
+
+def _init(ray: Any, address: str | None, num_cpus: int | None, quiet: dict[str, Any]) -> None:
+    if address is None:
+        ray.init(
+            address="local",  # always a new engine, never a cluster found on the machine
+            num_cpus=num_cpus or os.cpu_count() or 1,
+            include_dashboard=False,
+            object_store_memory=OBJECT_STORE_BYTES,
+            _node_ip_address="127.0.0.1",
+            **quiet,
+        )
+    else:
+        ray.init(address=address, **quiet)
 
 
 class _Batcher:
@@ -365,42 +447,69 @@ class _Batcher:
 
 
 def _stream(
-    ray: Any, experiment: str, todo: deque[Run], batcher: _Batcher, parts: PartWriter
+    ray: Any,
+    experiment: str,
+    todo: deque[Run],
+    batcher: _Batcher,
+    parts: PartWriter,
+    stop: _StopSignals,
 ) -> Iterator[int]:
     """Submit batches with bounded in-flight work; write each result as it arrives.
 
-    Yields the number of runs each write added (0 on a poll with nothing finished).
+    Yields the number of runs each write added (0 on a poll with nothing finished). On a
+    stop request it submits nothing more and keeps the batches that finish within
+    `DRAIN_SECONDS`; the rest are left to Ray, which stops them when the driver leaves.
     """
     task = ray.remote(run_batch).options(num_cpus=1, max_retries=3)
     limit = 2 * batcher.workers
     inflight: dict[Any, int] = {}
-    try:
-        while todo or inflight:
-            while todo and len(inflight) < limit:
-                batch = [_settings(todo.popleft()) for _ in range(batcher.size(len(todo)))]
-                inflight[task.remote(experiment, batch)] = len(batch)
-            ready, _ = ray.wait(list(inflight), num_returns=1, timeout=0.25)
-            if ready:
-                # Take everything else that has finished too, and write it as one part.
-                rest = [ref for ref in inflight if ref not in ready]
-                if rest:
-                    more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
-                    ready = [*ready, *more]
-            if not ready:
-                yield 0
-                continue
-            try:
-                results: list[Columns] = ray.get(ready)
-            except ray.exceptions.RayError as exc:
-                raise AlignlabError(f"a batch failed on a worker: {_first_line(exc)}") from None
-            for result in results:
-                batcher.observe(result.get("run_ms", []))
-                parts.write(columns_to_table(result))
-            finished = sum(inflight.pop(ref) for ref in ready)
+    while (todo or inflight) and not stop.requested:
+        while todo and len(inflight) < limit:
+            batch = [_settings(todo.popleft()) for _ in range(batcher.size(len(todo)))]
+            inflight[task.remote(experiment, batch)] = len(batch)
+        ready = _finished(ray, inflight, POLL_SECONDS)
+        try:
+            finished = _keep(ray, ready, inflight, batcher, parts)
+        except ray.exceptions.RayError as exc:
+            if stop.requested:  # a worker lost to the same signal (a process group's kill)
+                return
+            raise AlignlabError(f"a batch failed on a worker: {_first_line(exc)}") from None
+        yield finished
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while inflight and not stop.hurried and (left := deadline - time.monotonic()) > 0:
+        ready = _finished(ray, inflight, min(POLL_SECONDS, left))
+        try:
+            finished = _keep(ray, ready, inflight, batcher, parts)
+        except ray.exceptions.RayError:
+            return  # stopping anyway: keep what is written
+        if finished:
             yield finished
-    finally:
-        for ref in inflight:  # interrupted or failed: stop the work in flight
-            ray.cancel(ref, force=False)
+
+
+def _finished(ray: Any, inflight: dict[Any, int], timeout: float) -> list[Any]:
+    """Refs of `inflight` that have finished: wait up to `timeout` for one, then take all."""
+    if not inflight:
+        return []
+    ready, _ = ray.wait(list(inflight), num_returns=1, timeout=timeout)
+    if ready:
+        rest = [ref for ref in inflight if ref not in ready]
+        if rest:
+            more, _ = ray.wait(rest, num_returns=len(rest), timeout=0)
+            ready = [*ready, *more]
+    return list(ready)
+
+
+def _keep(
+    ray: Any, ready: list[Any], inflight: dict[Any, int], batcher: _Batcher, parts: PartWriter
+) -> int:
+    """Write the results of `ready` (a part each), drop them from `inflight`; return runs."""
+    if not ready:
+        return 0
+    results: list[Columns] = ray.get(ready)
+    for result in results:
+        batcher.observe(result.get("run_ms", []))
+        parts.write(columns_to_table(result))
+    return sum(inflight.pop(ref) for ref in ready)
 
 
 def _first_line(exc: BaseException) -> str:
