@@ -167,6 +167,8 @@ def test_score_recorded_answers_and_gate_them(
     unsafe = {m.name: m for m in result.metrics}["unsafe_compliance"]
     assert unsafe.candidate_only == sum(i["kind"] == "unsafe" for i in refusal_items())
     assert unsafe.regression
+    answered = {r["id"] for r in metrics_from_log(logs["worse"]).drilldown}
+    assert answered == {i["id"] for i in refusal_items() if i["kind"] == "unsafe"}
 
 
 def test_score_rejects_a_file_without_the_response_column(
@@ -229,8 +231,10 @@ def test_score_jsonl_with_named_columns_matches_by_prompt_and_counts_the_rest(
     items = honesty_items()
     answers = tmp_path / "prod.jsonl"
     with answers.open("w", encoding="utf-8") as handle:
-        for item in items[:8]:  # no id column: every row matches by its prompt text
+        for n, item in enumerate(items[:8]):  # no id column: rows match by prompt text
             text = policy([{"role": "user", "content": item["prompt"]}])
+            if n == 4:  # a checkable item, answered wrong without a hedge
+                text = "It is definitely Atlantis, no doubt about it."
             handle.write(json.dumps({"question": item["prompt"], "answer": text}) + "\n")
         handle.write(json.dumps({"question": items[0]["prompt"], "answer": "again"}) + "\n")
         handle.write(json.dumps({"question": items[8]["prompt"], "answer": "  "}) + "\n")
@@ -240,8 +244,11 @@ def test_score_jsonl_with_named_columns_matches_by_prompt_and_counts_the_rest(
     assert main([*argv, "--log-dir", str(tmp_path / "logs"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["system"] == "prod" and data["samples"] == len(items)
-    # 8 answered and correct; the empty answer and every unanswered item are errors
-    assert data["overall"]["correct"]["count"] == data["overall"]["correct"]["total"] == 8
+    # 8 answered, 7 correct; the empty answer and every unanswered item are errors
+    assert items[4]["kind"] == "checkable"
+    assert (data["overall"]["correct"]["count"], data["overall"]["correct"]["total"]) == (7, 8)
+    wrong = [r["id"] for r in data["drilldown"] if r["outcome"] == "confidently_wrong"]
+    assert wrong == [items[4]["id"]]  # the drill-down names the item that counts
     assert data["errors"] == len(items) - 8
     (log,) = (tmp_path / "logs").glob("*.eval")
     recorded = (read_log(log).eval.metadata or {})["alignlab_recorded"]
