@@ -44,7 +44,7 @@ def system_file(tmp_path: Path, server: ScriptedServer) -> SystemFile:
             f'name = "{name or model}"\n'
             f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{server.base_url}"\n'
             f'api_key_env = "{KEY_ENV}"\n'
-            "[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n"
+            "[generation]\nmax_retries = 1\ntimeout = 90\nattempt_timeout = 30\n"
             '[scoring]\nrefusal_detector = "keyword"\n'
             f"{extra}",
             encoding="utf-8",

@@ -96,3 +96,18 @@ def test_bench_init_writes_a_valid_commented_system_file(
     # never over an existing file
     assert main(["bench", "init", provider, "--out", str(out)]) == 2
     assert "exists" in capsys.readouterr().err
+
+
+def test_documented_model_servers_never_use_the_labs_port() -> None:
+    import re
+
+    from alignlab.bench._init import PROVIDERS, system_template
+
+    root = Path(__file__).resolve().parents[2]
+    texts = {p.name: p.read_text("utf-8") for p in [root / "README.md", *root.glob("docs/*.md")]}
+    texts |= {f"init {p}": system_template(p) for p in PROVIDERS}
+    model_urls = re.compile(r"(base_url\s*=\s*[\"']|--base-url\s+)(http://[^\s\"']+)")
+    found = {(name, m.group(2)) for name, text in texts.items() for m in model_urls.finditer(text)}
+    assert any(name == "bench.md" for name, _ in found)  # the pattern does find them
+    clashes = {(name, url) for name, url in found if re.search(r":8000\b", url)}
+    assert not clashes, f"a model server on `alignlab lab`'s port 8000: {clashes}"

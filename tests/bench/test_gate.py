@@ -106,7 +106,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 path.write_text(
                     f'name = "{label}"\n[model]\nname = "openai-api/scripted/{model}"\n'
                     f'base_url = "{server.base_url}"\napi_key_env = "{KEY_ENV}"\n'
-                    "[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n"
+                    "[generation]\nmax_retries = 1\ntimeout = 90\nattempt_timeout = 30\n"
                     '[scoring]\nrefusal_detector = "keyword"\n',
                     encoding="utf-8",
                 )
@@ -266,7 +266,7 @@ def test_ci_recipe_fails_on_a_candidate_that_lost_samples(logs: dict[str, str]) 
     """The CI recipe of docs/bench.md, run as written on a candidate with errored items."""
     docs = Path(__file__).parents[2] / "docs" / "bench.md"
     blocks = re.findall(r"```bash\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
-    (recipe,) = [b for b in blocks if "bench compare" in b]
+    (recipe,) = [b for b in blocks if "bench compare" in b and "|| exit" in b]  # the CI one
     line = next(x for x in recipe.splitlines() if "bench compare" in x)
     tokens = line.split()
     base_at = tokens.index("compare") + 1

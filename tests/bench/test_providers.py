@@ -38,6 +38,8 @@ def _run(system: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
         ("bogusprov/m", "model.name: Model API bogusprov of model 'bogusprov/m' not recognized."),
         ("anthropic/claude-x", "pip install 'alignlab[anthropic]'"),
         ("openai/gpt-x", "OPENAI_API_KEY"),
+        # an OpenAI-compatible model with no key variable (was a 32-line traceback)
+        ("openai-api/remote/m", "No REMOTE_API_KEY defined in the environment."),
     ],
 )
 def test_provider_errors_are_one_plain_line(

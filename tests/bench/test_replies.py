@@ -17,7 +17,7 @@ def _system(path: Path, base_url: str, model: str = "scripted-calibrated") -> Pa
     path.write_text(
         f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{base_url}"\n'
         f'api_key_env = "{KEY_ENV}"\n'
-        "[generation]\nmax_retries = 2\ntimeout = 20\nattempt_timeout = 5\n"
+        "[generation]\nmax_retries = 2\ntimeout = 90\nattempt_timeout = 30\n"
         '[scoring]\nrefusal_detector = "keyword"\n',
         encoding="utf-8",
     )

@@ -87,6 +87,7 @@ from alignlab.bench._scripted import (
     scripted_policy,
 )
 from alignlab.bench._stub import FaultPlan, ScriptedFault, ScriptedServer, serve
+from alignlab.bench._suite_file import SuiteFile, load_suite_file, suite_file, suite_file_dataset
 from alignlab.bench._suites import (
     SUITES,
     SuiteError,
@@ -103,8 +104,10 @@ from alignlab.bench._system import (
     GuardrailSpec,
     SystemFileError,
     SystemSpec,
+    bare_system,
     check_api_key,
     load_system,
+    override_model,
     parse_system,
 )
 
@@ -135,11 +138,13 @@ __all__ = [
     "ScriptedFault",
     "ScriptedServer",
     "SuiteError",
+    "SuiteFile",
     "SuiteRun",
     "SystemFileError",
     "SystemSpec",
     "ablation_effects",
     "ablation_specs",
+    "bare_system",
     "build_model",
     "check_api_key",
     "cluster_wilson",
@@ -159,10 +164,12 @@ __all__ = [
     "honesty_scorer",
     "input_filter",
     "literal_system_prompt",
+    "load_suite_file",
     "load_system",
     "mcnemar_exact",
     "metrics_from_log",
     "output_filter",
+    "override_model",
     "paired_permutation",
     "parse_system",
     "profile_axes",
@@ -188,6 +195,8 @@ __all__ = [
     "scripted_policy",
     "self_critique",
     "serve",
+    "suite_file",
+    "suite_file_dataset",
     "system_solvers",
     "tradeoff_svg",
     "xstest",

@@ -90,7 +90,7 @@ def system_toml(name: str, model: str, base_url: str, guardrails: str) -> str:
         f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{base_url}"\n'
         f'api_key_env = "{DEMO_KEY_ENV}"\n\n'
         '[prompt]\nsystem = "You are a helpful, honest and harmless assistant."\n\n'
-        "[generation]\ntemperature = 0.0\nmax_retries = 2\ntimeout = 30\nattempt_timeout = 10\n"
+        "[generation]\ntemperature = 0.0\nmax_retries = 2\ntimeout = 120\nattempt_timeout = 60\n"
         f"{guardrails}"
     )
 
@@ -203,8 +203,8 @@ def _eval_all(
             fail_on_error=False,
             score_display=False,
             max_retries=2,
-            timeout=30,
-            attempt_timeout=10,
+            timeout=120,
+            attempt_timeout=60,
         )
     )
 

@@ -1,12 +1,14 @@
-"""`alignlab bench init`: a commented system file for the provider a user has.
+"""`alignlab bench init`: a commented system file for the provider a user has, or a suite.
 
 Three starting points: a local OpenAI-compatible server (vLLM, Ollama, llama.cpp,
 keyless on loopback), OpenAI, and Anthropic. The file says what to set and nothing in
-it is a secret: the key is named by its environment variable only.
+it is a secret: the key is named by its environment variable only. `init suite` writes
+a starter suite file of your own prompts (JSONL, see `alignlab.bench._suite_file`).
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from alignlab._atomic import atomic_write_text
@@ -89,3 +91,25 @@ def write_system_template(provider: str, out: str | Path) -> Path:
     if path.exists():
         raise SystemFileError(f"{path} exists; choose another --out or remove it")
     return atomic_write_text(path, system_template(provider))
+
+
+def suite_template() -> str:
+    """The starter suite file's text (`data/starter_suite.jsonl`): one JSON item a line.
+
+    Refusal items written for alignlab: mostly safe requests that sound alarming (where
+    over-refusal shows), a few plain safe ones and a few unsafe ones named at category
+    level with no operational detail.
+    """
+    return resources.files("alignlab.bench").joinpath("data/starter_suite.jsonl").read_text("utf-8")
+
+
+def write_suite_template(out: str | Path) -> Path:
+    """Write the starter suite to `out`; never over an existing file.
+
+    Raises:
+        SystemFileError: for an existing file.
+    """
+    path = Path(out)
+    if path.exists():
+        raise SystemFileError(f"{path} exists; choose another --out or remove it")
+    return atomic_write_text(path, suite_template())

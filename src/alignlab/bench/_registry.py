@@ -4,7 +4,15 @@ pyproject.toml names it under `[project.entry-points.inspect_ai]`, so once align
 installed `inspect eval alignlab/refusal_calibration` finds the task.
 """
 
+from alignlab.bench._suite_file import suite_file
 from alignlab.bench._suites import honesty, refusal_calibration, xstest
 from alignlab.bench.redteam import redteam, redteam_findings
 
-__all__ = ["honesty", "redteam", "redteam_findings", "refusal_calibration", "xstest"]
+__all__ = [
+    "honesty",
+    "redteam",
+    "redteam_findings",
+    "refusal_calibration",
+    "suite_file",
+    "xstest",
+]

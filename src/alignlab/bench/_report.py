@@ -10,8 +10,9 @@ glance; the paired significance test is `alignlab bench compare`.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from alignlab.bench._compare import Comparison, format_p
 from alignlab.bench._metrics import GuardrailEffect, Rate, RunMetrics
@@ -117,9 +118,23 @@ def _bars(rows: Sequence[tuple[str, Rate]], colour: str = "#0969da", width: int 
     return "".join(parts)
 
 
+def headline_keys(task: str, overall: Mapping[str, Any]) -> tuple[str, ...]:
+    """The outcomes a run's report leads with: its suite's, else its scorer family's.
+
+    A suite file of your own (named after the file) is scored as refusal or honesty, and
+    leads with the same outcomes as the built-in suite of that family.
+    """
+    keys = HEADLINES.get(task.split("/")[-1])
+    if keys is None:
+        if "over_refusal" in overall:
+            keys = HEADLINES["refusal_calibration"]
+        elif "confidently_wrong" in overall:
+            keys = HEADLINES["honesty"]
+    return tuple(k for k in keys if k in overall) if keys else tuple(sorted(overall))
+
+
 def _headline(run: RunMetrics) -> tuple[str, ...]:
-    keys = HEADLINES.get(run.task.split("/")[-1])
-    return tuple(k for k in keys if k in run.overall) if keys else tuple(sorted(run.overall))
+    return headline_keys(run.task, run.overall)
 
 
 def _run_section(run: RunMetrics, index: int) -> str:

@@ -14,7 +14,7 @@ from inspect_ai.log import read_eval_log
 from alignlab.bench._metrics import LogError
 
 
-def _suite_of(path: Path) -> tuple[str | None, str | None]:
+def suite_of(path: Path) -> tuple[str | None, str | None]:
     """The log's alignlab suite (or Inspect task name) and status, from its header."""
     try:
         header = read_eval_log(str(path), header_only=True)
@@ -49,7 +49,7 @@ def resolve_log(names: list[str], suite: str | None = None) -> tuple[str, str | 
             raise LogError(f"{name}: no such log file or folder")
     complete = []
     for file in files:
-        found_suite, status = _suite_of(file)
+        found_suite, status = suite_of(file)
         if status == "success" and (suite is None or found_suite == suite):
             complete.append(file)
     what = f"of {suite} " if suite else ""

@@ -9,11 +9,12 @@ rest; otherwise it starts a fresh run.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +25,13 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 
 from alignlab.bench._lognames import logs_named_after
 from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
-from alignlab.bench._system import SystemFileError, SystemSpec, check_api_key
+from alignlab.bench._system import (
+    SystemFileError,
+    SystemSpec,
+    bare_system,
+    check_api_key,
+    load_system,
+)
 from alignlab.core import AlignlabError
 
 DisplayType = Literal["full", "conversation", "rich", "plain", "log", "none"]
@@ -92,11 +99,9 @@ def build_model(spec: SystemSpec, max_connections: int = DEFAULT_MAX_CONNECTIONS
     elif spec.api_key_env:
         # Other providers take the key itself; Inspect logs model_args, never api_key.
         api_key = os.environ[spec.api_key_env]
-    elif spec.model.startswith("openai-api/") and spec.base_url and _is_loopback(spec.base_url):
+    elif _keyless_variable(spec) is not None:
         # A keyless local server (vLLM, Ollama, llama.cpp) needs no dummy variable.
-        service = spec.model.split("/")[1].upper().replace("-", "_")
-        if not os.environ.get(f"{service}_API_KEY"):
-            api_key = "no-key"
+        api_key = KEYLESS_KEY
     try:
         return get_model(
             spec.model, config=config, base_url=spec.base_url, api_key=api_key, **model_args
@@ -129,6 +134,42 @@ def _plain(exc: BaseException) -> str:
     text = re.sub(r"\[/?[a-z ]+\]", "", str(exc))
     text = " ".join(text.split())
     return text.removeprefix("ERROR: ").removeprefix("ERROR:").strip() or type(exc).__name__
+
+
+KEYLESS_KEY = "no-key"
+"""The placeholder key sent to a keyless OpenAI-compatible server on loopback."""
+
+
+def _keyless_variable(spec: SystemSpec) -> str | None:
+    """The key variable Inspect would demand of a keyless loopback server, when it is unset.
+
+    None when the system names its key variable, is not an `openai-api/` model on
+    loopback, or the variable is set.
+    """
+    if spec.api_key_env or not spec.model.startswith("openai-api/"):
+        return None
+    if not spec.base_url or not _is_loopback(spec.base_url):
+        return None
+    variable = spec.model.split("/")[1].upper().replace("-", "_") + "_API_KEY"
+    return None if os.environ.get(variable) else variable
+
+
+@contextlib.contextmanager
+def _keyless(spec: SystemSpec) -> Iterator[None]:
+    """Set the placeholder key while Inspect rebuilds a keyless model from a log (a resume).
+
+    `eval_retry` rebuilds the model from the log, which records no key; without this a
+    keyless local server's run could not be resumed without a dummy variable.
+    """
+    variable = _keyless_variable(spec)
+    if variable is None:
+        yield
+        return
+    os.environ[variable] = KEYLESS_KEY
+    try:
+        yield
+    finally:
+        os.environ.pop(variable, None)
 
 
 def _is_loopback(url: str) -> bool:
@@ -171,25 +212,43 @@ def check_endpoint(spec: SystemSpec, timeout: float = ENDPOINT_CHECK_TIMEOUT_S) 
 
 
 def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> Task:
-    """Build the Inspect task of one suite for a system (read from its file when it has one)."""
+    """Build the Inspect task of one suite for a system (read from its file when it has one).
+
+    `suite` is a built-in suite's name, a red-team findings file or a suite file of your
+    own prompts (JSONL). A model or base URL given on the command line instead of the
+    file's travels as task arguments, so a resumed run rebuilds the same system.
+    """
     system = spec.path
+    args = _override_args(spec)
     if suite == "refusal_calibration":
-        task = refusal_calibration(system=system, detector=spec.refusal_detector)
+        task = refusal_calibration(system=system, detector=spec.refusal_detector, **args)
     elif suite == "honesty":
-        task = honesty(system=system)
+        task = honesty(system=system, **args)
     elif suite == "xstest":
         if not xstest_path:
             raise SuiteError("the xstest suite needs --xstest FILE.csv")
         task = xstest(
-            path=str(Path(xstest_path).resolve()), system=system, detector=spec.refusal_detector
+            path=str(Path(xstest_path).resolve()),
+            system=system,
+            detector=spec.refusal_detector,
+            **args,
         )
     elif _is_findings(suite):
         from alignlab.bench.redteam import findings_task
 
         task = findings_task(suite, spec, detector=spec.refusal_detector)
+    elif Path(suite).suffix == ".jsonl" or Path(suite).is_file():
+        from alignlab.bench._suite_file import suite_file
+
+        task = suite_file(
+            path=str(Path(suite).resolve()), system=system, detector=spec.refusal_detector, **args
+        )
     else:
-        raise SuiteError(f"unknown suite {suite!r} (suites: {', '.join((*SUITES, 'xstest'))})")
-    if system is None:
+        raise SuiteError(
+            f"unknown suite {suite!r} (suites: {', '.join((*SUITES, 'xstest'))}, "
+            "or a suite FILE.jsonl of your own)"
+        )
+    if system is None and not _rebuildable(spec):
         # A system built in code (the demo) has no file to rebuild from; carry its
         # solver chain on the task itself.
         from alignlab.bench._guardrails import system_solvers
@@ -197,6 +256,31 @@ def make_task(suite: str, spec: SystemSpec, xstest_path: str | None = None) -> T
         task.solver = _chain(system_solvers(spec))
         task.metadata = {**(task.metadata or {}), "alignlab_system": spec.summary()}
     return task
+
+
+def _rebuildable(spec: SystemSpec) -> bool:
+    """Whether the tasks can rebuild this system from their arguments (a resumed run must).
+
+    A system read from a file can, and so can a bare model given as `--model`.
+    """
+    return spec.path is not None or spec == bare_system(spec.model, spec.base_url)
+
+
+def _override_args(spec: SystemSpec) -> dict[str, str]:
+    """The task arguments that carry a command-line model or base URL over the file's."""
+    if spec.path is None:
+        return {"model_name": spec.model, **_url(spec)} if _rebuildable(spec) else {}
+    from_file = load_system(spec.path)
+    args: dict[str, str] = {}
+    if spec.model != from_file.model:
+        args["model_name"] = spec.model
+    if spec.base_url != from_file.base_url and spec.base_url is not None:
+        args["base_url"] = spec.base_url
+    return args
+
+
+def _url(spec: SystemSpec) -> dict[str, str]:
+    return {"base_url": spec.base_url} if spec.base_url else {}
 
 
 def _is_findings(suite: str) -> bool:
@@ -228,11 +312,12 @@ def _is_unfinished(log: EvalLog) -> bool:
 
 
 def find_previous(
-    log_dir: str, suite: str, spec: SystemSpec, limit: int | None
+    log_dir: str, suite: str, spec: SystemSpec, limit: int | None, version: str | None = None
 ) -> tuple[str, bool] | None:
     """The newest log in `log_dir` of this suite, system and limit, and whether it finished.
 
-    Only the newest matching log counts.
+    Only the newest matching log counts. With `version` (the suite's item fingerprint), a
+    log of an edited suite file of the same name is not the same run.
     """
     if not Path(log_dir).is_dir():
         return None
@@ -246,6 +331,8 @@ def find_previous(
         if meta.get("alignlab_suite") != suite or system.get("fingerprint") != spec.fingerprint:
             continue
         if header.eval.config.limit != limit:
+            continue
+        if version is not None and meta.get("alignlab_suite_version") not in (None, version):
             continue
         return info.name, not _is_unfinished(header)
     return None
@@ -301,7 +388,18 @@ def run_suite(
         # Inspect's realtime sample buffer feeds live viewing in `inspect view`; nobody
         # watching live can turn it off (`--no-realtime`) and save its per-event writes.
         common["log_realtime"] = False
-    previous = None if fresh or spec.path is None else find_previous(log_dir, suite, spec, limit)
+    meta = task.metadata or {}
+    previous = (
+        None
+        if fresh or not _rebuildable(spec)
+        else find_previous(
+            log_dir,
+            str(meta.get("alignlab_suite", suite)),
+            spec,
+            limit,
+            meta.get("alignlab_suite_version"),
+        )
+    )
     if previous is not None and previous[1]:
         # The same run already finished here: reuse it rather than silently start over.
         log = read_eval_log(previous[0])
@@ -309,7 +407,8 @@ def run_suite(
     resumable = previous[0] if previous is not None else None
     with logs_named_after(spec.name):
         if resumable is not None:
-            logs = eval_retry(resumable, **common)
+            with _keyless(spec):
+                logs = eval_retry(resumable, **common)
         else:
             logs = eval(task, model=model, limit=limit, **common)
     if not logs:
@@ -326,7 +425,16 @@ def run_system(
     on_suite: Callable[[SuiteRun], None] | None = None,
     **kwargs: Any,
 ) -> list[SuiteRun]:
-    """Run several suites in turn (see `run_suite`), calling `on_suite` after each."""
+    """Run several suites in turn (see `run_suite`), calling `on_suite` after each.
+
+    Every suite file is checked before the first suite runs, so a bad line in the last
+    one fails at once rather than after the others ran.
+    """
+    for suite in suites:
+        if suite not in (*SUITES, "xstest") and not _is_findings(suite):
+            from alignlab.bench._suite_file import load_suite_file
+
+            load_suite_file(suite)
     runs = []
     for suite in suites:
         run = run_suite(spec, suite, **kwargs)

@@ -33,7 +33,9 @@ from alignlab.bench._system import (
     MAX_SUITE_BYTES,
     SystemFileError,
     SystemSpec,
+    bare_system,
     load_system,
+    override_model,
     read_bounded_text,
 )
 from alignlab.core import AlignlabError
@@ -180,8 +182,22 @@ def xstest_dataset(path: str | Path) -> MemoryDataset:
     return MemoryDataset(samples, name=file.stem)
 
 
-def _system(system: str | None) -> SystemSpec | None:
-    return load_system(system) if system else None
+def _system(
+    system: str | None, model_name: str | None = None, base_url: str | None = None
+) -> SystemSpec | None:
+    """The system a task runs: its file, with the command line's model and base URL on top.
+
+    Without a file, `model_name` alone makes the bare model a system (`bench run --model`);
+    with neither, the bare model of `inspect eval --model` (None).
+    """
+    if system:
+        spec = load_system(system)
+        if model_name is None and base_url is None:
+            return spec
+        return override_model(spec, model_name, base_url)
+    if model_name:
+        return bare_system(model_name, base_url)
+    return None
 
 
 def suite_version(dataset: MemoryDataset) -> str:
@@ -204,15 +220,22 @@ def _metadata(suite: str, spec: SystemSpec | None, dataset: MemoryDataset) -> di
 
 
 @task
-def refusal_calibration(system: str | None = None, detector: str | None = None) -> Task:
+def refusal_calibration(
+    system: str | None = None,
+    detector: str | None = None,
+    model_name: str | None = None,
+    base_url: str | None = None,
+) -> Task:
     """Over-refusal against unsafe compliance, on 350 safe, safe-but-scary and unsafe items.
 
     Args:
         system: path of a system file (system prompt and guardrails); None: the bare model.
         detector: refusal detector kind (`trained`, `keyword`); None: the system file's
             choice, else the best available.
+        model_name: the model the run used instead of the system file's (recorded only).
+        base_url: the base URL the run used instead of the system file's (recorded only).
     """
-    spec = _system(system)
+    spec = _system(system, model_name, base_url)
     kind = detector or (spec.refusal_detector if spec else None)
     dataset = refusal_dataset()
     return Task(
@@ -226,7 +249,9 @@ def refusal_calibration(system: str | None = None, detector: str | None = None) 
 
 
 @task
-def honesty(system: str | None = None) -> Task:
+def honesty(
+    system: str | None = None, model_name: str | None = None, base_url: str | None = None
+) -> Task:
     """Correct, abstained or confidently wrong on 157 items of four kinds.
 
     The kinds: checkable answers, false premises, unanswerable questions and
@@ -234,8 +259,10 @@ def honesty(system: str | None = None) -> Task:
 
     Args:
         system: path of a system file (system prompt and guardrails); None: the bare model.
+        model_name: the model the run used instead of the system file's (recorded only).
+        base_url: the base URL the run used instead of the system file's (recorded only).
     """
-    spec = _system(system)
+    spec = _system(system, model_name, base_url)
     dataset = honesty_dataset()
     return Task(
         dataset=dataset,
@@ -247,15 +274,23 @@ def honesty(system: str | None = None) -> Task:
 
 
 @task
-def xstest(path: str, system: str | None = None, detector: str | None = None) -> Task:
+def xstest(
+    path: str,
+    system: str | None = None,
+    detector: str | None = None,
+    model_name: str | None = None,
+    base_url: str | None = None,
+) -> Task:
     """Refusal calibration on an XSTest-format CSV that you supply (`-T path=xstest.csv`).
 
     Args:
         path: the CSV file (`id,prompt,type,label`).
         system: path of a system file; None: the bare model.
         detector: refusal detector kind; None: the system file's choice, else the best available.
+        model_name: the model the run used instead of the system file's (recorded only).
+        base_url: the base URL the run used instead of the system file's (recorded only).
     """
-    spec = _system(system)
+    spec = _system(system, model_name, base_url)
     kind = detector or (spec.refusal_detector if spec else None)
     dataset = xstest_dataset(path)
     return Task(

@@ -14,7 +14,8 @@ import hashlib
 import os
 import stat
 import tomllib
-from dataclasses import dataclass, field
+import urllib.parse
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,31 @@ def _check_env_name(name: str, where: str) -> None:
         )
 
 
+def model_problem(model: str) -> str | None:
+    """What is wrong with an Inspect model string, or None when it is well formed."""
+    if not model.strip() or model != model.strip():
+        return f"{model!r} is not a model name (no surrounding spaces)"
+    if "/" not in model or model.startswith("/") or model.endswith("/"):
+        return f"'{model}' is not of the form 'provider/model'"
+    if model.startswith("openai-api/") and model.count("/") < 2:
+        return "openai-api models are named 'openai-api/SERVICE/MODEL'"
+    return None
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a model API's base URL, or None when it is a usable http(s) URL."""
+    if not url.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if not parts.hostname or any(c.isspace() for c in url):
+        return "is not a valid URL (no host, or spaces in it)"
+    return None
+
+
 def parse_system(
     data: dict[str, Any], *, where: str = "system", base: Path | None = None
 ) -> SystemSpec:
@@ -325,13 +351,12 @@ def parse_system(
         raise _fail(
             where, "model.name", "missing (an Inspect model string, e.g. 'openai-api/local/llama3')"
         )
-    if "/" not in model_name:
-        raise _fail(where, "model.name", f"'{model_name}' is not of the form 'provider/model'")
-    if model_name.startswith("openai-api/") and model_name.count("/") < 2:
-        raise _fail(where, "model.name", "openai-api models are named 'openai-api/SERVICE/MODEL'")
+    problem = model_problem(model_name)
+    if problem:
+        raise _fail(where, "model.name", problem)
     base_url = _string(model, "base_url", "model.", where)
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise _fail(where, "model.base_url", "must start with http:// or https://")
+    if base_url is not None and (problem := base_url_problem(base_url)):
+        raise _fail(where, "model.base_url", problem)
     api_key_env = _string(model, "api_key_env", "model.", where)
     if api_key_env is not None:
         _check_env_name(api_key_env, where)
@@ -496,3 +521,50 @@ def check_api_key(spec: SystemSpec) -> None:
             f"{spec.path or spec.name}: model.api_key_env names {spec.api_key_env}, "
             f"but the environment variable {spec.api_key_env} is not set"
         )
+
+
+def bare_system(model: str, base_url: str | None = None) -> SystemSpec:
+    """The bare model as a system (no system prompt, no guardrails, default settings).
+
+    What `alignlab bench run --model PROVIDER/MODEL [--base-url URL]` runs without a
+    system file; named after the model.
+
+    Raises:
+        SystemFileError: naming `--model` or `--base-url` when one is malformed.
+
+    Examples:
+        >>> bare_system("openai-api/local/llama3", "http://127.0.0.1:8080/v1").name
+        'openai-api/local/llama3'
+    """
+    return override_model(parse_system({"model": {"name": "x/x"}}), model, base_url, name=model)
+
+
+def override_model(
+    spec: SystemSpec,
+    model: str | None = None,
+    base_url: str | None = None,
+    *,
+    name: str | None = None,
+) -> SystemSpec:
+    """The system with its model and/or base URL replaced (`bench run --model/--base-url`).
+
+    The command line wins over the system file for these two fields only; the prompt,
+    generation settings, guardrails, key variable and scoring stay the file's. The
+    system's fingerprint changes with them, so runs of different models never resume or
+    reuse each other's logs.
+
+    Raises:
+        SystemFileError: naming `--model` or `--base-url` when one is malformed.
+    """
+    if model is not None and (problem := model_problem(model)):
+        raise SystemFileError(f"--model: {problem}")
+    if base_url is not None and (problem := base_url_problem(base_url)):
+        raise SystemFileError(f"--base-url {base_url!r}: {problem}")
+    changes: dict[str, Any] = {}
+    if model is not None:
+        changes["model"] = model
+    if base_url is not None:
+        changes["base_url"] = base_url
+    if name is not None:
+        changes["name"] = name
+    return replace(spec, **changes)

@@ -29,10 +29,15 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "alignlab lab": ("alignlab lab", "alignlab lab --port 8080 --no-browser"),
     "alignlab bench": ("alignlab bench demo", "alignlab bench run my-bot.toml"),
-    "alignlab bench init": ("alignlab bench init local --out my-bot.toml",),
+    "alignlab bench init": (
+        "alignlab bench init local --out my-bot.toml",
+        "alignlab bench init suite --out my_suite.jsonl",
+    ),
     "alignlab bench run": (
         "alignlab bench run my-bot.toml --limit 50",
         "alignlab bench run my-bot.toml --suite xstest --xstest xstest.csv --log-dir logs/cand",
+        "alignlab bench run my-bot.toml --model openai-api/local/qwen2 --suite my_suite.jsonl",
+        "alignlab bench run --model openai-api/local/llama3 --base-url http://127.0.0.1:8080/v1",
     ),
     "alignlab bench compare": (
         "alignlab bench compare logs/base/BASE.eval logs/cand/  # the latest complete log there",

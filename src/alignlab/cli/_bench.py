@@ -35,27 +35,54 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     group.required = True
 
     init = group.add_parser(
-        "init", help="write a commented system file for your provider, and say what to set"
+        "init",
+        help="write a commented system file for your provider (or a starter suite), and say "
+        "what to set",
     )
     init.add_argument(
         "provider",
-        choices=["local", "openai", "anthropic"],
-        help="local: an OpenAI-compatible server (vLLM, Ollama, llama.cpp); openai; anthropic",
+        choices=["local", "openai", "anthropic", "suite"],
+        help="local: an OpenAI-compatible server (vLLM, Ollama, llama.cpp); openai; anthropic; "
+        "suite: a starter suite FILE.jsonl of your own prompts",
     )
     init.add_argument(
-        "--out", metavar="FILE.toml", help="where to write it (default PROVIDER.toml)"
+        "--out",
+        metavar="FILE",
+        help="where to write it (default PROVIDER.toml, or my_suite.jsonl for suite)",
     )
     init.set_defaults(func=cmd_init)
 
-    run = group.add_parser("run", help="run suites against the system a system file names")
-    run.add_argument("system", metavar="SYSTEM.toml", help="the system file")
+    run = group.add_parser(
+        "run",
+        help="run suites against the system a system file names (or a bare --model)",
+        description="Run suites against a system: a system file, with --model and "
+        "--base-url (when given) in place of its [model] name and base_url; or, without a "
+        "file, the bare model --model names (no system prompt, no guardrails).",
+    )
+    run.add_argument(
+        "system",
+        metavar="SYSTEM.toml",
+        nargs="?",
+        help="the system file (optional with --model)",
+    )
+    run.add_argument(
+        "--model",
+        metavar="PROVIDER/MODEL",
+        help="an Inspect model string; overrides the system file's model.name",
+    )
+    run.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the model API's base URL; overrides the system file's model.base_url",
+    )
     run.add_argument(
         "--suite",
         action="append",
         type=_suite,
         metavar="SUITE",
-        help="suite to run: refusal_calibration, honesty, xstest, or a red-team findings "
-        "FILE.jsonl; repeat for several (default: refusal_calibration and honesty)",
+        help="suite to run: refusal_calibration, honesty, xstest, a suite FILE.jsonl of "
+        "your own prompts, or a red-team findings FILE.jsonl; repeat for several "
+        "(default: refusal_calibration and honesty)",
     )
     run.add_argument("--xstest", metavar="FILE.csv", help="XSTest-format CSV for the xstest suite")
     run.add_argument(
@@ -260,8 +287,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 def _suite(text: str) -> str:
     if text in ("refusal_calibration", "honesty", "xstest") or Path(text).is_file():
         return text
+    if text.endswith(".jsonl") or Path(text).exists():
+        raise argparse.ArgumentTypeError(f"{text}: no such suite file (or not a regular file)")
     raise argparse.ArgumentTypeError(
-        f"unknown suite {text!r} (refusal_calibration, honesty, xstest, or a findings FILE.jsonl)"
+        f"unknown suite {text!r} (refusal_calibration, honesty, xstest, or a suite FILE.jsonl)"
     )
 
 
@@ -286,9 +315,9 @@ def _alpha(text: str) -> float:
 
 
 def _summary(metrics: Any) -> str:
-    from alignlab.bench._report import HEADLINES, LABELS
+    from alignlab.bench._report import LABELS, headline_keys
 
-    keys = HEADLINES.get(metrics.task.split("/")[-1], tuple(sorted(metrics.overall)))
+    keys = headline_keys(metrics.task, metrics.overall)
     lines = [
         f"{metrics.system} · {metrics.task}: {metrics.items} items x {metrics.epochs} epoch(s), "
         f"{metrics.samples} samples, {metrics.errors} errored"
@@ -335,8 +364,16 @@ def _progress(display: str | None = "progress") -> Any:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Write a system file template and say what to do next."""
-    from alignlab.bench._init import PROVIDERS, write_system_template
+    from alignlab.bench._init import PROVIDERS, write_suite_template, write_system_template
 
+    if args.provider == "suite":
+        path = write_suite_template(args.out or "my_suite.jsonl")
+        print(f"wrote {path}")
+        print(
+            "next: edit it (one item a line: id, prompt, kind, category; see docs/bench.md); "
+            f"then: alignlab bench run SYSTEM.toml --suite {path}"
+        )
+        return 0
     path = write_system_template(args.provider, args.out or f"{args.provider}.toml")
     print(f"wrote {path}")
     print(f"next: {PROVIDERS[args.provider][3]}; then: alignlab bench run {path} --limit 20")
@@ -347,12 +384,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run the suites of a system file and print their metrics."""
     from alignlab.bench import SUITES, load_system, metrics_from_log, run_system
     from alignlab.bench._run import RunInterrupted
-    from alignlab.bench._system import ALLOW_OUTSIDE_ENV
+    from alignlab.bench._system import ALLOW_OUTSIDE_ENV, bare_system, override_model
 
     if args.allow_outside_paths:
         # Through the environment, so the task rebuilt from the file by Inspect agrees.
         os.environ[ALLOW_OUTSIDE_ENV] = "1"
-    spec = load_system(args.system)
+    if args.system:
+        # The command line wins over the file for the model and its base URL only.
+        spec = override_model(load_system(args.system), args.model, args.base_url)
+    elif args.model:
+        spec = bare_system(args.model, args.base_url)
+    else:
+        raise AlignlabError("give a SYSTEM.toml, or --model PROVIDER/MODEL for the bare model")
     suites = tuple(dict.fromkeys(args.suite or SUITES))
     if "xstest" in suites and not args.xstest:
         raise AlignlabError("--suite xstest needs --xstest FILE.csv")
@@ -364,7 +407,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         where = f" (resumed {run.resumed_from})" if run.resumed_from else ""
         if run.reused:
             where = " (finished earlier with the same system and limit: reused; --fresh reruns)"
-        print(f"{run.suite}: log {run.log.location}{where}", file=sys.stderr)
+        location = str(run.log.location).removeprefix("file://")
+        print(f"{run.suite}: log {location}{where}", file=sys.stderr)
         results.append(metrics_from_log(run.log))
         if not args.json:  # one summary per suite, as soon as it finishes
             print(_summary(results[-1]), flush=True)
@@ -411,11 +455,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two logs; exit 1 on a significant regression."""
     from alignlab.bench import compare_logs, format_comparison, format_markdown, metrics_from_log
-    from alignlab.bench._resolve import resolve_log
+    from alignlab.bench._resolve import resolve_log, suite_of
 
     suite = None
     if len(args.candidate) > 1 or Path(args.candidate[0]).is_dir():
-        suite = metrics_from_log(args.base).task.split("/")[-1]
+        metrics_from_log(args.base)  # an unreadable base is one clear line, here
+        # The base's suite as the logs record it (a suite file's or findings' name).
+        suite = suite_of(Path(args.base))[0]
     candidate, note = resolve_log(args.candidate, suite)
     if note:
         print(f"alignlab: candidate: {note}", file=sys.stderr)
@@ -475,9 +521,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.html:
         sections = _redteam.report_sections(files)
         # Atomic: a failure midway leaves a previous report whole, never a fragment.
-        out = atomic_write_text(
-            args.html, render_report(metrics, comparisons, sections=sections)
-        )
+        out = atomic_write_text(args.html, render_report(metrics, comparisons, sections=sections))
         print(f"wrote {out}", file=sys.stderr)
     return 0
 

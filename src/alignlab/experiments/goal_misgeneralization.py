@@ -68,11 +68,16 @@ made the agent worse at the intent. The result reports its episode length
 
 Training is the expensive part, so one run per (quantised fidelity, quantised
 oversight, seed) is cached with `functools.lru_cache` on a pure function; results are
-bit-identical with and without the cache. A new cell is kept cheap (tens of ms) by
-banded LAPACK solves: numbered column by column, a level's transitions stay within ROWS
-of the diagonal (see `_Solver`). Training takes one factorisation of the training levels
-per gradient step; the checkpoints are evaluated afterwards, `_EVAL_BATCH` at a time in
-one band matrix; everything is float64.
+bit-identical with and without the cache. A seed's levels, and everything compiled from
+them, are cached apart (`_setup`), so a new cell of a seed only trains and evaluates. A
+new cell is kept cheap by three things. Training takes one banded LAPACK factorisation of
+the training levels per gradient step: numbered column by column, a level's transitions
+stay within ROWS of the diagonal (see `_Solver`); coin-at-the-end levels that repeat
+(same crates) are solved once, weighted by their count. The softmax is computed once per
+distinct feature row (a few hundred over thousands of states, see `_Rows`). The 32
+checkpoints are evaluated afterwards on every training and test level at once, by a
+Gaussian elimination vectorised across those thousands of 32-state systems
+(`_Evaluator`). Everything is float64; results are exact up to rounding.
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
+from numpy.lib.stride_tricks import as_strided
 from scipy.linalg import lapack
 
 from alignlab.core import (
@@ -153,7 +158,6 @@ _N_FEATURES = 1 + 8 + 9
 _ONES = np.ones(len(_MOVES))
 _BAND = ROWS  # half-bandwidth of a level's linear system in column-by-column order
 _CONTINUE, _COIN, _END = 0, 1, 2
-_EVAL_BATCH = 8  # checkpoints evaluated per band factorisation (a divisor of CURVE_POINTS)
 
 SCHEMA = Schema(
     pressure=Slider(
@@ -228,6 +232,7 @@ class _Levels:
     live: np.ndarray  # (n, S, A) 1.0 where the move keeps the episode going
     step_reward: np.ndarray  # (n, S, A) overseer's shaping for each move
     coin_height: np.ndarray  # (n,) rows the coin sits above the ground or crate below it
+    code: np.ndarray  # (n, S) the feature row as one integer (equal rows, equal codes)
 
 
 def _concat(batches: list[_Levels]) -> _Levels:
@@ -278,13 +283,15 @@ def _make_levels(rng: np.random.Generator, n: int, coin_at_end: bool) -> _Levels
     )
     features = np.zeros((n, _STATES, _N_FEATURES))
     features[:, :, 0] = 1.0
-    features[:, :, 1:9] = _solid(crates, row, col)
+    solid = _solid(crates, row, col)
+    features[:, :, 1:9] = solid
     np.put_along_axis(features, 9 + direction[:, :, None], 1.0, axis=2)
+    code = direction * 256 + (solid @ (1 << np.arange(8))).astype(np.int64)
 
     live = (kind == _CONTINUE).astype(float)
     # The walkable surface of a column is the ground, or the top of its crate.
     coin_height = coin_row - crates[np.arange(n), 0, coin_col].astype(int)
-    return _Levels(features, kind, nxt, live, step_reward, coin_height)
+    return _Levels(features, kind, nxt, live, step_reward, coin_height, code)
 
 
 def _solid(crates: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
@@ -297,6 +304,32 @@ def _solid(crates: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
     return np.asarray(~inside | hit, dtype=float)
 
 
+class _Rows:
+    """The distinct feature rows of a batch of levels, and which row each state has.
+
+    A state's features are a bias, 8 neighbour bits and a coin direction, so a batch of
+    levels repeats a few hundred distinct rows over thousands of states. The softmax is
+    computed once per distinct row and gathered: the same arithmetic on the same row
+    gives the same bits, at a tenth of the exponentials.
+    """
+
+    def __init__(self, levels: _Levels) -> None:
+        _, first, inverse = np.unique(levels.code.ravel(), return_index=True, return_inverse=True)
+        self.features = levels.features.reshape(-1, _N_FEATURES)[first]  # (rows, F)
+        self.index: np.ndarray = inverse.reshape(levels.code.shape)  # (n, S) row of each state
+        self.shape = (*levels.code.shape, len(_MOVES))
+
+    def softmax(self, theta: np.ndarray) -> np.ndarray:
+        """Action probabilities (..., rows, A) of each distinct row under theta (..., F, A)."""
+        pi = np.exp(self.features @ theta)
+        pi /= (pi @ _ONES)[..., None]  # a product, not .sum(axis=-1): far faster on 4 actions
+        return np.asarray(pi)
+
+    def policy(self, theta: np.ndarray) -> np.ndarray:
+        """Action probabilities (n, S, A) of every state under theta (F, A)."""
+        return np.asarray(self.softmax(theta)[self.index])
+
+
 def _policy(levels: _Levels, theta: np.ndarray) -> np.ndarray:
     """Softmax action probabilities (n, S, A) of the linear policy on every state.
 
@@ -304,10 +337,7 @@ def _policy(levels: _Levels, theta: np.ndarray) -> np.ndarray:
     moves theta by at most `_LEARNING_RATE * _CLIP` in norm, so logits stay far inside
     float64's range.
     """
-    n, states, features = levels.features.shape
-    pi = np.exp(levels.features.reshape(n * states, features) @ theta)
-    pi /= (pi @ _ONES)[:, None]  # a product, not .sum(axis=-1): far faster on 4 actions
-    return np.asarray(pi.reshape(n, states, -1))
+    return _Rows(levels).policy(theta)
 
 
 class _Solver:
@@ -324,12 +354,9 @@ class _Solver:
     the cheaper untransposed LAPACK solve gives occupancies.
     """
 
-    def __init__(
-        self, levels: _Levels, gammas: np.ndarray, transposed: bool = False, copies: int = 1
-    ) -> None:
+    def __init__(self, levels: _Levels, gammas: np.ndarray, transposed: bool = False) -> None:
         n = len(levels.nxt)
-        self.copies = copies
-        self.size = copies * n * _STATES
+        self.size = n * _STATES
         state = np.arange(n * _STATES).reshape(n, _STATES, 1)
         offset = np.where(levels.live > 0, levels.nxt - state % _STATES, 0)
         # LAPACK band storage (column-major, with room for the fill of pivoting):
@@ -340,26 +367,21 @@ class _Solver:
             positions = state * self._rows + 2 * _BAND + offset
         else:
             positions = (state + offset) * self._rows + 2 * _BAND - offset
-        # Entries of one copy's band as a sparse map from its move probabilities: several
-        # moves can land on one entry (bumps into walls), and the map adds them up. Copies
-        # (the same levels under other policies) repeat the pattern further down the band.
-        slots, entry = np.unique(positions.ravel(), return_inverse=True)
-        scale = (-gammas[:, None, None] * levels.live).ravel()
-        span = n * _STATES * self._rows
-        self._slots = (slots[:, None] + span * np.arange(copies)).ravel()
-        self._assemble = sparse.csr_array(
-            (scale, (entry.ravel(), np.arange(scale.size))), shape=(slots.size, scale.size)
-        )
+        # Each move adds its probability, scaled by -gamma, to one entry of the band;
+        # several moves can land on one entry (bumps into walls) and `np.bincount` adds
+        # them up.
+        self._positions = positions.ravel()
+        self._scale = (-gammas[:, None, None] * levels.live).ravel()
+        self._diagonal = np.arange(self.size) * self._rows + 2 * _BAND
 
     def factor(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return the LU factors (and pivots) of every level's I - gamma P_pi.
-
-        `pi` holds the policy of every copy in turn: (copies * levels, S, A).
-        """
-        flat = np.zeros(self._rows * self.size)
-        flat[self._slots] = (self._assemble @ pi.reshape(self.copies, -1).T).ravel()
+        """Return the LU factors (and pivots) of every level's I - gamma P_pi; pi is (n, S, A)."""
+        moves = pi.ravel() * self._scale
+        flat = np.asarray(
+            np.bincount(self._positions, moves, minlength=self._rows * self.size), dtype=float
+        )
+        flat[self._diagonal] += 1.0
         ab = flat.reshape(self.size, self._rows).T  # Fortran order, as LAPACK wants it
-        ab[2 * _BAND] += 1.0
         lu, pivots, info = lapack.dgbtrf(ab, _BAND, _BAND, overwrite_ab=1)
         if info != 0:  # pragma: no cover - the matrices are strictly diagonally dominant
             raise ArithmeticError(f"singular policy system (dgbtrf info {info})")
@@ -394,19 +416,117 @@ def _start_vector(n: int) -> np.ndarray:
     return e
 
 
-def _outcome_moves(levels: _Levels) -> np.ndarray:
-    """(n, S * A, 2) indicators of moves entering the coin and entering the end."""
-    moves = np.stack([levels.kind == _COIN, levels.kind == _END], axis=-1)
-    return np.asarray(moves.reshape(len(moves), -1, 2), dtype=float)
+class _Evaluator:
+    """Outcome probabilities of many policies on a batch of levels, at the evaluation discount.
+
+    For a policy on one level, with A = I - gamma P_pi (gamma = 0.999: the 1000-step
+    timeout made memoryless), the probability of collecting the coin is e_start^T A^-1
+    c_coin, where c_coin(s) is the probability that the move taken in s enters the
+    coin; likewise for reaching the end without it, and A^-1 1 counts the expected steps.
+    Every (policy, level) pair is one 32-state system, banded with half-bandwidth ROWS in
+    column-by-column order, and all of them are solved at once by Gaussian elimination
+    vectorised across systems: the states are eliminated from the last to the first
+    (the start), so the start's row is solved last and no back substitution is needed.
+    A is strictly diagonally dominant by rows, a property elimination keeps, so no
+    pivoting is needed and rounding stays at float64's level. Thousands of tiny systems
+    cost far less this way than one band LAPACK call per batch, whose cost per column is
+    mostly call overhead.
+    """
+
+    def __init__(self, levels: _Levels, rows: _Rows) -> None:
+        state = np.arange(_STATES)[None, :, None]
+        live = levels.live > 0
+        moved = live & (levels.nxt != state)  # (n, S, A) to a neighbour
+        # Per action, arranged (A, S, n) so that systems are the last, contiguous axis.
+        self._move = (-_GAMMA_EVAL * moved).transpose(2, 1, 0)[:, :, None, :]
+        self._row: np.ndarray = np.asarray(rows.index.T)  # (S, n) feature row of each state
+        # Band column of each move: offset of its next state, relative to the diagonal.
+        self._offsets = [_BAND + int(dr + ROWS * dc) for dr, dc in _MOVES]
+        # The few moves that bump into a wall (the diagonal), enter the coin or the end
+        # (the right-hand sides), as sparse lists: (which sum, table entry, state, level).
+        parts = []
+        for target, mask in enumerate(
+            (live & (levels.nxt == state), levels.kind == _COIN, levels.kind == _END)
+        ):
+            level, at, action = np.nonzero(mask)
+            entry = rows.index[level, at] * len(_MOVES) + action
+            parts.append((np.full(len(level), target), entry, at, level))
+        self._sparse = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        self._sparse_scale = np.where(self._sparse[0] == 0, -_GAMMA_EVAL, 1.0)
+
+    def outcomes(self, table: np.ndarray, chunk: int = 16) -> np.ndarray:
+        """Return (coin, end without it, expected steps), shape (3, policies, levels).
+
+        `table` holds each policy's action probabilities per distinct feature row:
+        (policies, rows, A), as `_Rows.softmax` gives them. Policies are solved `chunk`
+        at a time, so that the band being eliminated stays in the processor's cache.
+        """
+        policies, distinct, actions = table.shape
+        n = int(self._row.shape[1])
+        chunk = min(chunk, policies)
+        result = np.empty((3, policies, n))
+        band = np.empty((_STATES + _BAND, 2 * _BAND + 1, chunk, n))
+        rhs = np.empty((_STATES + _BAND, 3, chunk, n))
+        index = np.arange(chunk)[None, :, None] * distinct + self._row[:, None, :]
+        target, entry, at, level = self._sparse
+        for first in range(0, policies, chunk):
+            part = table[first : first + chunk]
+            size = len(part)
+            by_action = np.ascontiguousarray(part.transpose(2, 0, 1)).reshape(actions, -1)
+            band[...] = 0.0
+            for action, column in enumerate(self._offsets):
+                np.multiply(
+                    by_action[action][index[:, :size]],
+                    self._move[action],
+                    out=band[_BAND:, column, :size],
+                )
+            # Wall bumps (times -gamma), coin and end moves, per (state, policy, level).
+            values = part.reshape(size, -1)[:, entry] * self._sparse_scale
+            where = (target * _STATES + at) * (size * n) + level + n * np.arange(size)[:, None]
+            sums = np.bincount(where.ravel(), values.ravel(), minlength=3 * _STATES * size * n)
+            sums = sums.reshape(3, _STATES, size, n)
+            band[_BAND:, _BAND, :size] = 1.0 + sums[0]
+            rhs[:_BAND] = 0.0
+            rhs[_BAND:, :2, :size] = sums[1:].transpose(1, 0, 2, 3)
+            rhs[_BAND:, 2] = 1.0
+            solved = _eliminate(
+                band[:, :, :size].reshape(_STATES + _BAND, 2 * _BAND + 1, -1),
+                rhs[:, :, :size].reshape(_STATES + _BAND, 3, -1),
+            )
+            result[:, first : first + size] = solved.reshape(3, size, n)
+        return result
 
 
-def _outcomes_from(
-    pi: np.ndarray, occupancy: np.ndarray, moves: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities of (coin, end without it) from the occupancy under evaluation dynamics."""
-    flow = (occupancy[:, :, None] * pi).reshape(len(pi), 1, -1)
-    both = np.clip((flow @ moves)[:, 0, :], 0.0, 1.0)
-    return both[:, 0], both[:, 1]
+def _eliminate(band: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve many banded systems for their first unknown, in place; return it (k, systems).
+
+    `band[ROWS + i, ROWS + j - i, m]` holds A_m[i, j] (zero outside the matrix; the first
+    ROWS rows are padding), `rhs[ROWS + i, :, m]` the right-hand sides. State k is
+    eliminated from the rows above it, k from the last to 1: the multipliers of rows
+    k - 1 .. k - ROWS form a diagonal of the band array, and the entries they update a
+    strided 4 x 4 window of it, both views without copies. Only rows of a strictly
+    diagonally dominant matrix are combined, so no pivoting is needed.
+    """
+    step_row, step_col, step_sys = band.strides
+    systems = band.shape[2]
+    update = np.empty((_BAND, _BAND, systems))
+    update_rhs = np.empty((_BAND, rhs.shape[1], systems))
+    for k in range(_STATES - 1, 0, -1):
+        r = k + _BAND
+        # A[k - m, k] for m = 1..ROWS, over the padding rows where k - m < 0 (zeros).
+        column = as_strided(
+            band[r - 1, _BAND + 1], (_BAND, systems), (step_col - step_row, step_sys)
+        )
+        multipliers = column / band[r, _BAND]
+        # A[k - m, k - p] -= l_m A[k, k - p] for m, p = 1..ROWS.
+        window = as_strided(
+            band[r - 1, _BAND], (_BAND, _BAND, systems), (step_col - step_row, -step_col, step_sys)
+        )
+        np.multiply(multipliers[:, None], band[r, _BAND - 1 :: -1][None], out=update)
+        window -= update
+        np.multiply(multipliers[:, None], rhs[r][None], out=update_rhs)
+        rhs[r - _BAND : r][::-1] -= update_rhs
+    return np.asarray(rhs[_BAND] / band[_BAND, _BAND])
 
 
 def _reward(levels: _Levels, oversight: float) -> np.ndarray:
@@ -416,14 +536,12 @@ def _reward(levels: _Levels, oversight: float) -> np.ndarray:
 def _outcomes(levels: _Levels, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return per-level probabilities of (collecting the coin, reaching the end without it).
 
-    The state occupancy from the start under the evaluation dynamics (survival 0.999 per
-    step) times the probability of each move gives how often each move is taken; the
-    moves into the coin (or the end) add up to the outcome's probability.
+    Exact under the evaluation dynamics (survival 0.999 per step), see `_Evaluator`.
     """
-    pi = _policy(levels, theta)
-    solver = _Solver(levels, np.full(len(pi), _GAMMA_EVAL))
-    occupancy = solver.solve(solver.factor(pi), _start_vector(len(pi)), transpose=True)[0]
-    return _outcomes_from(pi, occupancy, _outcome_moves(levels))
+    rows = _Rows(levels)
+    both = _Evaluator(levels, rows).outcomes(rows.softmax(theta)[None])
+    clipped = np.clip(both[:2, 0], 0.0, 1.0)
+    return clipped[0], clipped[1]
 
 
 def _policy_gradient(
@@ -433,9 +551,16 @@ def _policy_gradient(
     reward: np.ndarray,
     value: np.ndarray,
     occupancy: np.ndarray,
+    next_index: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The policy-gradient theorem: dJ/dlogit(s, a) = d(s) pi(a|s) (Q(s, a) - V(s))."""
-    next_value = value.ravel()[levels.nxt + _STATES * np.arange(len(value))[:, None, None]]
+    """The policy-gradient theorem: dJ/dlogit(s, a) = d(s) pi(a|s) (Q(s, a) - V(s)).
+
+    `next_index` (optional, precomputed once per batch of levels) is the flat index of
+    each move's next state in `value`.
+    """
+    if next_index is None:
+        next_index = levels.nxt + _STATES * np.arange(len(value))[:, None, None]
+    next_value = value.ravel()[next_index]
     q = reward + _GAMMA_TRAIN * levels.live * next_value
     grad_logits = (weights[:, None, None] * occupancy[:, :, None]) * pi * (q - value[:, :, None])
     n, states, features = levels.features.shape
@@ -483,6 +608,54 @@ class _Run:
     episode_steps: np.ndarray  # (CURVE_POINTS,) expected steps of a test episode
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """A seed's levels and everything compiled from them that no slider changes."""
+
+    train: _Levels  # distinct training levels (coin at the end, then random coins if any)
+    fixed_copies: np.ndarray  # how many of the coin-at-the-end levels each first one stands for
+    train_rows: _Rows
+    solver: _Solver  # training levels at the training discount, transposed band
+    next_index: np.ndarray  # (n, S, A) flat index of each move's next state's value
+    test_height: np.ndarray  # (TEST_LEVELS,) coin heights of the test levels
+    both_rows: _Rows  # training then test levels
+    evaluator: _Evaluator  # training then test levels at the evaluation discount
+
+
+@functools.lru_cache(maxsize=16)
+def _setup(key: int, mixed: bool) -> _Setup:
+    """Draw a seed's levels (training with the coin at the end, random, test) and compile them.
+
+    Pure and independent of the sliders but for `mixed` (whether the random-coin training
+    levels take part), so a new (fidelity, oversight) cell of a seed reuses it.
+    """
+    rng = np.random.default_rng(key)
+    fixed = _make_levels(rng, _TRAIN_FIXED, coin_at_end=True)
+    randomised = _make_levels(rng, _TRAIN_RANDOM, coin_at_end=False)
+    test = _make_levels(rng, TEST_LEVELS, coin_at_end=False)
+    # Levels with the coin at the end differ only in their crates, so a few repeat: each
+    # distinct one is trained and evaluated once, weighted by how often it was drawn.
+    _, first, copies = np.unique(
+        fixed.code.reshape(_TRAIN_FIXED, -1), axis=0, return_index=True, return_counts=True
+    )
+    order = np.argsort(first)
+    fixed = _Levels(*(getattr(fixed, f)[first[order]] for f in _Levels.__dataclass_fields__))
+    train = _concat([fixed, randomised]) if mixed else fixed
+    n_train = len(train.nxt)
+    both = _concat([train, test])
+    both_rows = _Rows(both)
+    return _Setup(
+        train,
+        copies[order].astype(float),
+        _Rows(train),
+        _Solver(train, np.full(n_train, _GAMMA_TRAIN), transposed=True),
+        train.nxt + _STATES * np.arange(n_train)[:, None, None],
+        test.coin_height,
+        both_rows,
+        _Evaluator(both, both_rows),
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _train(share: float, oversight: float, key: int) -> _Run:
     """Train one policy and read off its checkpoints.
@@ -491,62 +664,46 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     `key`), so caching it changes no result. Training is sequential: each gradient step
     takes one banded factorisation of the training levels at the training discount
     (values, and with the transpose the occupancy). Evaluation is not: the policies of
-    all `CURVE_POINTS` checkpoints, on the training and test levels at the evaluation
-    discount, are stacked into one band matrix and solved in a single LAPACK call.
+    all `CURVE_POINTS` checkpoints on the training and test levels, at the evaluation
+    discount, are solved at once (`_Evaluator`).
     """
-    rng = np.random.default_rng(key)
-    fixed = _make_levels(rng, _TRAIN_FIXED, coin_at_end=True)
-    randomised = _make_levels(rng, _TRAIN_RANDOM, coin_at_end=False)
-    test = _make_levels(rng, TEST_LEVELS, coin_at_end=False)
-    parts = [(fixed, np.full(_TRAIN_FIXED, (1.0 - share) / _TRAIN_FIXED))]
+    setup = _setup(key, share > 0)
+    train = setup.train
+    n_train = len(train.nxt)
+    fixed_weights = setup.fixed_copies * ((1.0 - share) / _TRAIN_FIXED)
     if share > 0:
-        parts.append((randomised, np.full(_TRAIN_RANDOM, share / _TRAIN_RANDOM)))
-    train = _concat([p[0] for p in parts])
-    train_weights = np.concatenate([p[1] for p in parts])
-    n_train = len(train_weights)
+        train_weights = np.concatenate(
+            [fixed_weights, np.full(_TRAIN_RANDOM, share / _TRAIN_RANDOM)]
+        )
+    else:
+        train_weights = fixed_weights
 
-    solver = _Solver(train, np.full(n_train, _GAMMA_TRAIN), transposed=True)
+    solver = setup.solver
     reward = _reward(train, oversight)
     start = _start_vector(n_train)
     thetas = np.zeros((MAX_STEPS + 1, _N_FEATURES, 4))
     for step in range(MAX_STEPS):
         theta = thetas[step]
-        pi = _policy(train, theta)
+        pi = setup.train_rows.policy(theta)
         factors = solver.factor(pi)
         # The band holds the transposes: the plain solve gives the occupancy, the
         # transposed one the values.
         occupancy = solver.solve(factors, start)[0]
         value = solver.solve(factors, ((pi * reward) @ _ONES)[None], transpose=True)[0]
-        grad = _policy_gradient(train, train_weights, pi, reward, value, occupancy)
+        grad = _policy_gradient(
+            train, train_weights, pi, reward, value, occupancy, setup.next_index
+        )
         norm = float(np.sqrt((grad**2).sum()))
         thetas[step + 1] = theta + _LEARNING_RATE * grad * min(1.0, _CLIP / max(norm, 1e-12))
     checkpoints = thetas[::STEPS_PER_POINT]
 
-    # Every checkpoint's policy on every training and test level, in batches of systems.
-    both = _concat([train, test])
-    n_both = len(both.nxt)
-    features = both.features.reshape(-1, _N_FEATURES)
-    moves = _outcome_moves(both)
-    coin = np.zeros((CURVE_POINTS, n_both))
-    end = np.zeros((CURVE_POINTS, n_both))
-    start_policy = np.zeros((CURVE_POINTS, 4))
-    episode_steps = np.zeros(CURVE_POINTS)
-    evaluator = _Solver(both, np.full(n_both, _GAMMA_EVAL), transposed=True, copies=_EVAL_BATCH)
-    for first in range(0, CURVE_POINTS, _EVAL_BATCH):
-        batch = checkpoints[first : first + _EVAL_BATCH]
-        pi = np.exp(features @ batch)  # (batch, levels * states, actions)
-        pi /= (pi @ _ONES)[..., None]
-        pi = pi.reshape(len(batch), n_both, _STATES, 4)
-        flat = pi.reshape(-1, _STATES, 4)
-        occupancy = evaluator.solve(evaluator.factor(flat), _start_vector(len(flat)))[0]
-        flow = (occupancy.reshape(pi.shape[:3])[..., None] * pi).reshape(len(batch), n_both, 1, -1)
-        both_outcomes = np.clip((flow @ moves)[:, :, 0, :], 0.0, 1.0)
-        rows = slice(first, first + len(batch))
-        coin[rows], end[rows] = both_outcomes[..., 0], both_outcomes[..., 1]
-        start_policy[rows] = pi[:, n_train:, 0, :].sum(axis=1)
-        # Occupancy under the evaluation dynamics counts the steps an episode lasts.
-        test_occupancy = occupancy.reshape(len(batch), n_both, -1)[:, n_train:]
-        episode_steps[rows] = test_occupancy.sum(axis=-1).mean(axis=-1)
+    # Every checkpoint's policy on every training and test level, in one vectorised solve.
+    table = setup.both_rows.softmax(checkpoints)  # (checkpoints, rows, actions)
+    coin, end, steps = setup.evaluator.outcomes(table)
+    coin, end = np.clip(coin, 0.0, 1.0), np.clip(end, 0.0, 1.0)
+    start_row = setup.both_rows.index[n_train:, 0]  # the test levels' start states
+    start_policy = table[:, start_row].sum(axis=1)
+    episode_steps = steps[:, n_train:].mean(axis=1)
     misses = end[:, n_train:]
     run = _Run(
         coin[:, :n_train] @ train_weights,
@@ -555,7 +712,7 @@ def _train(share: float, oversight: float, key: int) -> _Run:
         misses.copy(),
         start_policy / TEST_LEVELS,
         np.array([_coin_reliance(t) for t in checkpoints]),
-        test.coin_height.copy(),
+        setup.test_height.copy(),
         episode_steps,
     )
     for array in vars(run).values():
@@ -579,7 +736,9 @@ def _train(share: float, oversight: float, key: int) -> _Run:
     ),
     # 2: banded float64 solves (were dense float32); results move by ~1e-6.
     # 3: FR over off-path coins (blended beside it); 62 steps read off at 32 checkpoints.
-    version=3,
+    # 4: vectorised evaluation, softmax per distinct row, repeated levels solved once:
+    #    the same quantities, results move by rounding only (~1e-13).
+    version=4,
 )
 def goal_misgeneralization(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator

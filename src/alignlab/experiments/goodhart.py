@@ -781,10 +781,16 @@ def policy_gradient(
     path_kl = [0.0]
     theta = thetas[0]
     ridge = 1e-9 * np.eye(features)
+    # Each output's s s^T, once: the Fisher matrix E_pi[s s^T] - mu mu^T is then one
+    # weighted sum per step (an einsum over contiguous rows, far cheaper than forming
+    # the centred outer products every step).
+    sub_outer = np.einsum("ni,nj->nij", sub_stats, sub_stats).reshape(len(sub_stats), -1)
     weights = sub_mass
     for _ in range(2 * PG_STEPS):  # curvature can make a step add less than its stride
-        centred = sub_stats - np.einsum("n,ni->i", weights, sub_stats)
-        fisher = np.einsum("ni,nj->ij", centred * weights[:, None], centred) + ridge
+        mean_stats = np.einsum("n,ni->i", weights, sub_stats)
+        centred = sub_stats - mean_stats
+        second = np.einsum("n,nk->k", weights, sub_outer).reshape(features, features)
+        fisher = second - np.outer(mean_stats, mean_stats) + ridge
         advantage = sub_objective - _dot(weights, sub_objective)
         gradient = np.einsum("ni,n->i", centred, weights * advantage)
         direction = np.linalg.solve(fisher, gradient)
@@ -806,22 +812,32 @@ def policy_gradient(
     at_budget = path[low] + (steps - low)[:, None] * (path[high] - path[low])
     mass = mass[::PG_REPORT_SUBSAMPLE] / mass[::PG_REPORT_SUBSAMPLE].sum()
     columns = columns[:, ::PG_REPORT_SUBSAMPLE]
-    # One matrix product for all budgets (inner dimension 2 DIM, so no long BLAS sums).
-    log_weights = np.einsum("jk,nk->jn", at_budget, stats)
+    # Budgets past the end of the path share its last policy: weigh each policy once.
+    policies, budget_policy = np.unique(at_budget, axis=0, return_inverse=True)
+    budget_policy = budget_policy.ravel()
+    # One product for all policies (inner dimension 2 DIM, so no long sums; einsum, not
+    # BLAS, see `_matvec`), over the statistics laid out feature by feature.
+    log_weights = np.einsum("jk,kn->jn", policies, np.ascontiguousarray(stats.T))
     log_weights -= log_weights.max(axis=1, keepdims=True)
     log_weights += np.log(mass)
     weights = np.exp(log_weights)
     totals = weights.sum(axis=1)
     weights /= totals[:, None]
     means = np.einsum("jn,kn->jk", weights, columns)
+    # Kish's effective sample size and the standard error of column `error_row`'s mean
+    # from one product: sum w^2, sum w^2 v and sum w^2 v^2 (see `_monte_carlo`).
+    values = columns[error_row]
+    squared = weights * weights
+    sums = np.einsum("jn,kn->jk", squared, np.stack([np.ones_like(values), values, values**2]))
+    ess = 1.0 / sums[:, 0]
+    mean = means[:, error_row]
+    errors = np.sqrt(
+        np.maximum(sums[:, 2] - 2.0 * mean * sums[:, 1] + mean * mean * sums[:, 0], 0.0)
+    )
     achieved = np.array([gaussian_policy_kl(theta_j) for theta_j in at_budget])
     widths = np.sqrt(1.0 / (1.0 - 2.0 * at_budget[:, DIM:])).mean(axis=1)
-    squared = weights * weights
-    ess = 1.0 / squared.sum(axis=1)
-    values = columns[error_row]
-    centred_values = values[None, :] - means[:, error_row : error_row + 1]
-    errors = np.sqrt(np.einsum("jn,jn->j", squared, centred_values * centred_values))
-    return steps, widths, achieved, means, ess, errors
+    at = budget_policy
+    return steps, widths, achieved, means[at], ess[at], errors[at]
 
 
 def kl_penalised_choice(kl: Array, objective_mean: Array, eta: float) -> NDArray[np.int64]:
@@ -994,7 +1010,9 @@ class _Reading:
     summary="Optimise a proxy reward hard enough and the true reward peaks, then falls.",
     schema=SCHEMA,
     fr_definition=FR_DEFINITION,
-    version=2,
+    # 3: pg reads its budgets off once per distinct policy, its Fisher matrix from
+    #    precomputed outer products: results move by rounding only (~1e-13).
+    version=3,
 )
 def goodhart(
     sliders: Sliders, options: Mapping[str, OptionValue], rng: np.random.Generator

@@ -235,6 +235,7 @@ def create_app(
     hosts: Iterable[str] | None = None,
     max_pending: int | None = None,
     runner: Runner | None = None,
+    isolate: bool = False,
 ) -> Starlette:
     """Build the Lab app.
 
@@ -251,13 +252,15 @@ def create_app(
         max_pending: Surfaces computed or queued at once (default `DEFAULT_MAX_PENDING`).
         runner: How surfaces' runs are computed: None serially, `local_runner()` on the
             sweep engine (embedded Ray on this machine's cores).
+        isolate: Compute surfaces in a child process at lower priority, so that
+            `/api/run` stays fast meanwhile (see `SurfaceCache`).
 
     Examples:
         >>> from starlette.testclient import TestClient  # doctest: +SKIP
         >>> TestClient(create_app()).get("/api/experiments").json()[0]["id"]  # doctest: +SKIP
         'goodhart'
     """
-    cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner)
+    cache = SurfaceCache(cache_dir, grid, budget_s, runner=runner, isolate=isolate)
     if max_pending is not None:
         cache.max_pending = max_pending
 
@@ -369,11 +372,16 @@ def _warm_up(cache: SurfaceCache) -> None:
 def default_app(host: str | None = None) -> Starlette:
     """The app `alignlab lab` serves: surfaces cached on disk and warmed at start-up.
 
-    Surfaces run on the sweep engine where that pays (see `local_runner`).
+    Surfaces run on the sweep engine where that pays (see `local_runner`), else in a child
+    process below the server's priority.
 
     Args:
         host: The address it is bound to; its name is accepted in the Host header.
     """
     return create_app(
-        cache_dir=default_cache_dir(), warm=True, runner=local_runner(), hosts=allowed_hosts(host)
+        cache_dir=default_cache_dir(),
+        warm=True,
+        runner=local_runner(),
+        hosts=allowed_hosts(host),
+        isolate=True,
     )

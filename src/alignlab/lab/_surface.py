@@ -26,13 +26,19 @@ Binary layout (little-endian), see `encode_surface`:
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 import importlib.util
 import json
 import logging
+import multiprocessing
 import os
+import signal
 import struct
+import sys
 import tempfile
 import threading
 import time
@@ -44,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+import alignlab
 from alignlab._version import __version__
 from alignlab.core import LOOP_STAGES, AlignlabError, ExperimentSpec, OptionValue, Result
 
@@ -355,6 +362,11 @@ class SurfaceCache:
         max_disk_bytes: Most bytes of surfaces kept on disk (`DEFAULT_DISK_BYTES`).
         max_pending: Surfaces computed or queued at once (`DEFAULT_MAX_PENDING`).
         runner: How surfaces' runs are computed (see `compute_surface`); None: serially.
+        isolate: Compute serial surfaces of the built-in experiments in a child process
+            at lowered priority (`os.nice`), not on a thread of this one: a computation
+            on a thread holds the interpreter lock for most of each run, so every request
+            the server answers meanwhile waits for it (`/api/run` p95 rose from tens to
+            over a hundred ms). The child is started on first use and stopped by `close`.
     """
 
     def __init__(
@@ -366,8 +378,12 @@ class SurfaceCache:
         max_disk_bytes: int = DEFAULT_DISK_BYTES,
         max_pending: int = DEFAULT_MAX_PENDING,
         runner: Runner | None = None,
+        isolate: bool = False,
     ) -> None:
         self.runner = runner
+        self.isolate = isolate
+        self._child: concurrent.futures.ProcessPoolExecutor | None = None
+        self._closed = False
         self.cache_dir = cache_dir
         self.grid = grid
         self.budget_s = budget_s
@@ -444,8 +460,19 @@ class SurfaceCache:
         return self.load(spec, options, seed) or self.submit(spec, options, seed).result()
 
     def close(self) -> None:
-        """Stop the worker after the computation in progress (queued ones are dropped)."""
+        """Stop the worker after the computation in progress (queued ones are dropped).
+
+        A child process computing a surface is terminated, not waited for.
+        """
         self._worker.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._closed = True
+            child, self._child = self._child, None
+        if child is not None:
+            # ProcessPoolExecutor has no public way to stop a running task before 3.14.
+            for process in list((child._processes or {}).values()):
+                process.terminate()
+            child.shutdown(wait=True, cancel_futures=True)
 
     def _load_or_compute(
         self, key: str, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
@@ -461,6 +488,24 @@ class SurfaceCache:
         self, key: str, spec: ExperimentSpec, options: Mapping[str, OptionValue], seed: int
     ) -> bytes:
         """Compute one surface and encode it: the one place a surface's runs happen."""
+        if self.isolate and self.runner is None and _built_in(spec):
+            log.info("surface %s seed=%d options=%s: computing", spec.id, seed, dict(options))
+            try:
+                blob, seconds = (
+                    self._in_child()
+                    .submit(_compute_blob, spec.id, dict(options), seed, self.grid, self.budget_s)
+                    .result()
+                )
+            except concurrent.futures.process.BrokenProcessPool:
+                with self._lock:
+                    self._child = None  # the next computation starts a fresh child
+                if self._closed:
+                    raise
+                log.warning("surface %s: its child process died; computing it here", spec.id)
+            else:
+                self.computed[key] = seconds
+                log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
+                return blob
         grid = self.grid or choose_grid(spec, options, seed, self.budget_s)
         log.info(
             "surface %s seed=%d options=%s: computing on a %dx%dx%d grid",
@@ -476,6 +521,16 @@ class SurfaceCache:
         self.computed[key] = seconds
         log.info("surface %s seed=%d: done in %.1f s", spec.id, seed, seconds)
         return encode_surface(surface)
+
+    def _in_child(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._child is None:
+                self._child = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority,
+                )
+            return self._child
 
     def _keep(self, key: str, blob: bytes) -> None:
         with self._lock:
@@ -553,3 +608,43 @@ class SurfaceCache:
                     tmp.unlink()
             except OSError:
                 continue
+
+
+BACKGROUND_NICENESS = 10
+"""How much an isolated surface computation lowers its priority (`os.nice`)."""
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _built_in(spec: ExperimentSpec) -> bool:
+    """Whether a fresh interpreter registers `spec` too (experiments shipped with alignlab)."""
+    return getattr(spec.fn, "__module__", "").startswith("alignlab.experiments")
+
+
+def _lower_priority() -> None:
+    """Run the child below the server's priority, and (on Linux) end it with the server.
+
+    Requests are then answered first; a server killed outright (SIGKILL, no clean-up)
+    still takes its child with it instead of leaving it computing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(BACKGROUND_NICENESS)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() == 1:  # the server died before the line above
+                os._exit(0)
+
+
+def _compute_blob(
+    experiment: str,
+    options: dict[str, OptionValue],
+    seed: int,
+    grid: SurfaceGrid | None,
+    budget_s: float,
+) -> tuple[bytes, float]:
+    """In the child process: choose the grid, compute the surface, return it encoded."""
+    spec = alignlab.get(experiment)
+    grid = grid or choose_grid(spec, options, seed, budget_s)
+    surface = compute_surface(spec, options, seed, grid)
+    return encode_surface(surface), float(surface.meta["compute_seconds"])

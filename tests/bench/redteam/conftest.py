@@ -41,7 +41,7 @@ def rt_system(tmp_path: Path, rt_server: ScriptedServer) -> RtSystem:
             f'name = "{name or model}"\n'
             f'[model]\nname = "openai-api/scripted/{model}"\nbase_url = "{rt_server.base_url}"\n'
             f'api_key_env = "{KEY_ENV}"\n'
-            "[generation]\nmax_retries = 1\ntimeout = 20\nattempt_timeout = 5\n"
+            "[generation]\nmax_retries = 1\ntimeout = 90\nattempt_timeout = 30\n"
             f'[scoring]\nrefusal_detector = "keyword"\n{extra}',
             encoding="utf-8",
         )

@@ -84,7 +84,7 @@ def _toml(name: str, model: str, base_url: str, guardrails: str) -> str:
         "# A SCRIPTED red-team target written by `alignlab bench demo`: canned answers.\n"
         f'name = "{name}"\n\n[model]\nname = "openai-api/scripted/{model}"\n'
         f'base_url = "{base_url}"\napi_key_env = "{KEY_ENV}"\n\n'
-        "[generation]\ntemperature = 0.0\nmax_retries = 2\ntimeout = 30\nattempt_timeout = 10\n"
+        "[generation]\ntemperature = 0.0\nmax_retries = 2\ntimeout = 120\nattempt_timeout = 60\n"
         # The keyword detector reads the scripts' canned answers as the trained one does,
         # thousands of times faster; a real system would keep the trained default.
         '\n[scoring]\nrefusal_detector = "keyword"\n'
@@ -102,8 +102,8 @@ def _eval(tasks: list[tuple[str, Task]], log_dir: Path, max_connections: int) ->
         fail_on_error=False,
         score_display=False,
         max_retries=2,
-        timeout=30,
-        attempt_timeout=10,
+        timeout=120,
+        attempt_timeout=60,
         log_buffer=100,
     )
 
