@@ -61,3 +61,13 @@ def test_every_docs_page_is_in_the_navigation() -> None:
     listed = set(walk(config["nav"]))
     pages = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").glob("**/*.md")}
     assert pages == listed
+
+
+def test_readme_is_a_short_front_page_that_links_every_tutorial() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200  # issue 18: the README is the front page
+    tutorials = sorted((ROOT / "docs" / "tutorials").glob("*.md"))
+    assert len(tutorials) >= 6
+    for page in tutorials:
+        assert f"(docs/tutorials/{page.name})" in readme, page.name
+        assert f"(tutorials/{page.name})" in (ROOT / "docs" / "index.md").read_text(), page.name

@@ -177,3 +177,14 @@ if __name__ == "__main__":  # `python3 tests/lab/_browser.py`: print the browser
     except ChromiumNotFound as exc:
         print(f"chromium: {exc}", file=sys.stderr)
         sys.exit(1)
+
+
+def screenshot_path(name: str, scratch: Path) -> Path:
+    """Where a docs screenshot test saves `name`: `scratch`, or `docs/` when asked.
+
+    Tests never change the checkout; `ALIGNLAB_WRITE_SCREENSHOT=1` refreshes the docs'
+    images after a change to the page or the widget.
+    """
+    if os.environ.get("ALIGNLAB_WRITE_SCREENSHOT") == "1":
+        return Path(__file__).resolve().parents[2] / "docs" / name
+    return scratch / name

@@ -165,11 +165,14 @@ def client(labtoy_id: str, toy: str, tmp_path: Path) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Chromium through Playwright; fails (never skips) when it is missing.
 
     `scripts/test` installs it or says how; `find_chromium` looks where it usually is.
+    One per module, not per session: Playwright's sync API keeps an event loop running
+    in the main thread while it is open, and any later test that starts its own loop
+    (Inspect's `eval`) would fail if the browser outlived the module that needed it.
     """
     try:
         executable = find_chromium()

@@ -2,12 +2,12 @@
 
 The test writes into its own temporary folder, so running the tests never changes the
 checkout; `ALIGNLAB_WRITE_SCREENSHOT=1 python -m pytest tests/lab/test_screenshot.py`
-refreshes `docs/lab.png` after a change to the page.
+refreshes `docs/lab.png` after a change to the page (the widget tests do the same for
+`docs/notebook-*.png`).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,9 @@ import pytest
 
 import alignlab
 from alignlab.lab import create_app, running_server
-from tests.lab._browser import open_lab, wait_surface
+from tests.lab._browser import open_lab, screenshot_path, wait_surface
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "lab.png"
-
 
 def test_screenshot_of_goodhart_past_its_peak(browser: Any, tmp_path: Path) -> None:
     ids = [s.id for s in alignlab.experiments()]
@@ -34,8 +31,7 @@ def test_screenshot_of_goodhart_past_its_peak(browser: Any, tmp_path: Path) -> N
             wait_surface(page)
             page.wait_for_timeout(200)
             assert shown["fr"] == alignlab.run("goodhart", pressure=float(f"{pressure:.2f}")).fr
-            shot = SCREENSHOT if os.environ.get("ALIGNLAB_WRITE_SCREENSHOT") == "1" else None
-            shot = shot or tmp_path / "lab.png"
+            shot = screenshot_path("lab.png", tmp_path)
             page.screenshot(path=str(shot))
     finally:
         page.close()

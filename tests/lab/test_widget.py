@@ -15,9 +15,8 @@ import alignlab
 from alignlab.core import AlignlabError
 from alignlab.lab import SurfaceCache, widget
 from alignlab.lab._widget import LabWidget, bundle_esm, scoped_css
+from tests.lab._browser import screenshot_path
 from tests.lab.conftest import SMALL_GRID
-
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "notebook-widget.png"
 
 
 def _widget(tmp_path: Path, pressure: float = 0.9, seed: int = 0) -> LabWidget:
@@ -170,7 +169,7 @@ def live(page: Any, tmp_path: Path) -> Iterator[tuple[Any, LabWidget]]:
 
 @pytest.mark.browser
 def test_widget_renders_drags_on_the_surface_and_returns_the_exact_run(
-    live: tuple[Any, LabWidget],
+    live: tuple[Any, LabWidget], tmp_path: Path
 ) -> None:
     page, w = live
     page.wait_for_function(
@@ -208,6 +207,6 @@ def test_widget_renders_drags_on_the_surface_and_returns_the_exact_run(
     assert page.evaluate(READOUT)["fr"] == w.result.fr
     page.set_viewport_size({"width": 1200, "height": 860})
     page.wait_for_timeout(100)
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    shot = screenshot_path("notebook-widget.png", tmp_path)
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -142,6 +142,12 @@ def test_cli_json_rates_with_intervals_then_findings_replay_and_gate(
     capsys.readouterr()
     assert main(["bench", "compare", logs["scripted-fixed"], logs["scripted-regressed"]]) == 1
     assert "REGRESSION" in capsys.readouterr().out
+    # a folder names the candidate too: its latest complete replay of the same findings
+    assert (
+        main(["bench", "compare", logs["scripted-fixed"], str(tmp_path / "scripted-regressed")])
+        == 1
+    )
+    assert "latest complete log of" in capsys.readouterr().err
 
 
 def test_cli_list_and_bad_input(rt_system: RtSystem, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,3 +188,13 @@ def test_registered_inspect_task_runs_by_name(rt_system: RtSystem, tmp_path: Pat
     )
     m = redteam_metrics(logs[0])
     assert m.attacks == ["base64", "roleplay"] and m.by_attack["base64"].count == 2
+
+
+def test_inspect_task_reads_attacks_as_inspect_passes_them() -> None:
+    # `inspect eval alignlab/redteam -T attacks=base64,roleplay` hands the task a list.
+    from alignlab.bench.redteam._task import redteam
+
+    as_list = redteam(attacks=["base64", "roleplay"], behaviours=2)
+    as_text = redteam(attacks="base64,roleplay", behaviours=2)
+    assert [s.id for s in as_list.dataset] == [s.id for s in as_text.dataset]
+    assert {s.metadata["attack"] for s in as_list.dataset if s.metadata} == {"base64", "roleplay"}

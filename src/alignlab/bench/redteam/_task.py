@@ -410,7 +410,7 @@ def _system(system: str | None) -> SystemSpec | None:
 
 @task
 def redteam(
-    attacks: str = "all",
+    attacks: str | list[str] = "all",
     attempts: int = 1,
     system: str | None = None,
     attacker: str | None = None,
@@ -421,7 +421,8 @@ def redteam(
     """Red-team a system with the named attacks (`-T attacks=base64,roleplay`).
 
     Args:
-        attacks: comma-separated attack names, `a+b` compositions, or `all`.
+        attacks: comma-separated attack names, `a+b` compositions, or `all` (Inspect's
+            `-T attacks=base64,roleplay` arrives as a list of names: joined back).
         attempts: variants tried per attack and behaviour (best-of-K); PAIR's try budget.
         system: path of a system file; None: the bare model.
         attacker: an Inspect model that drives the adaptive `pair` attack.
@@ -432,7 +433,7 @@ def redteam(
     spec = _system(system)
     return redteam_task(
         spec,
-        attacks=attacks,
+        attacks=attacks if isinstance(attacks, str) else ",".join(map(str, attacks)),
         attempts=int(attempts),
         attacker=attacker,
         judge=judge,
