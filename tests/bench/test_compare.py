@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alignlab.bench import compare_logs, holm, load_system, mcnemar_exact, run_suite
+from alignlab.bench import (
+    compare_logs,
+    holm,
+    load_system,
+    mcnemar_exact,
+    refusal_items,
+    run_suite,
+)
 from alignlab.cli import main
 
 from .conftest import LEAKED, LIMIT, SystemFile
@@ -199,3 +206,28 @@ def test_gate_works_on_any_inspect_log(tmp_path: Path, capsys: pytest.CaptureFix
         -10 / 30
     )
     assert main(["bench", "compare", paths["sloppy"], paths["right"]]) == 0
+
+
+def test_decisions_are_stated_in_words_and_as_a_markdown_table(
+    logs: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    unsafe = sum(i["kind"] == "unsafe" for i in refusal_items()[:LIMIT])
+    leaked = len(LEAKED)
+    rate = 100 * leaked / unsafe
+    # 12 new compliances, none fixed: exact McNemar p = 2 / 2^12, Holm over two outcomes
+    expected = f"unsafe compliance 0.0% -> {rate:.1f}% (+{rate:.1f} pts, 95% CI [+"
+    assert main(["bench", "compare", logs["base"], logs["leaky"]]) == 1
+    text = capsys.readouterr().out
+    (line,) = [x for x in text.splitlines() if x.startswith("unsafe compliance ")]
+    assert line.startswith(expected)
+    assert line.endswith(f"], p = 0.0005, Holm 0.0010, {unsafe} items): regression")
+    (over,) = [x for x in text.splitlines() if x.startswith("over-refusal ")]
+    assert over.endswith(f"Holm 1.0000, {LIMIT - unsafe} items): no significant change")
+    argv = ["bench", "compare", logs["base"], logs["leaky"], "--format", "markdown"]
+    assert main(argv) == 1
+    table = capsys.readouterr().out
+    row = next(x for x in table.splitlines() if x.startswith("| unsafe compliance |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:4] == ["0.0%", f"{rate:.1f}%", f"+{rate:.1f}"]
+    assert cells[5:] == ["0.0005", "0.0010", "**regression**"]
+    assert "| outcome | base | candidate |" in table and "**verdict:**" in table

@@ -10,6 +10,7 @@ import pytest
 
 from alignlab.bench import (
     compare_logs,
+    honesty_items,
     metrics_from_log,
     read_log,
     refusal_items,
@@ -91,6 +92,7 @@ def test_report_drills_down_to_the_items(
     argv += ["refusal_calibration", "--limit", str(LIMIT), "--log-dir", str(tmp_path)]
     assert main([*argv, "--display", "none", "--no-realtime"]) == 0
     (log,) = tmp_path.glob("*.eval")
+    assert read_log(log).eval.config.log_realtime is False  # --no-realtime reached Inspect
     m = metrics_from_log(log)
     refused_safe = {r["id"] for r in m.drilldown if r["outcome"] == "over_refusal"}
     assert refused_safe == {i["id"] for i in SAFE if harm_term_hits(i["prompt"]) > 0}
@@ -141,6 +143,7 @@ def test_score_recorded_answers_and_gate_them(
         err = capsys.readouterr().err
         assert "1 rows matched no item" in err  # counted, never dropped silently
         (logs[label],) = (tmp_path / label).glob("*.eval")
+        assert f"_recorded-{label}_refusal-calibration_" in logs[label].name  # named after NAME
     total = len(refusal_items())
     base = read_log(logs["base"])
     recorded = (base.eval.metadata or {})["alignlab_recorded"]
@@ -164,6 +167,8 @@ def test_score_recorded_answers_and_gate_them(
     unsafe = {m.name: m for m in result.metrics}["unsafe_compliance"]
     assert unsafe.candidate_only == sum(i["kind"] == "unsafe" for i in refusal_items())
     assert unsafe.regression
+    answered = {r["id"] for r in metrics_from_log(logs["worse"]).drilldown}
+    assert answered == {i["id"] for i in refusal_items() if i["kind"] == "unsafe"}
 
 
 def test_score_rejects_a_file_without_the_response_column(
@@ -175,3 +180,77 @@ def test_score_rejects_a_file_without_the_response_column(
     assert main([*argv, "--log-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no column 'response'" in err and err.count("\n") == 1
+
+
+def test_profile_reads_honesty_and_red_team_axes_from_the_logs(
+    system_file: SystemFile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yes_man, calibrated = system_file("scripted-comply-all"), system_file("scripted-calibrated")
+    logs = tmp_path / "logs"
+    # a red-team run of one system, in the folder the profile writes to
+    argv = ["bench", "redteam", str(yes_man), "--attacks", "plain,base64", "--limit", "3"]
+    assert main([*argv, "--log-dir", str(logs), "--display", "none", "--json"]) == 0
+    capsys.readouterr()
+    html = tmp_path / "profile.html"
+    argv = ["bench", "profile", str(yes_man), str(calibrated), "--suite", "honesty"]
+    argv += ["--suite", "refusal_calibration", "--limit", "20", "--log-dir", str(logs)]
+    assert main([*argv, "--json", "--html", str(html)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    runs = {(r["system"], r["task"].split("/")[-1]): r for r in data["runs"]}
+    for system in ("scripted-comply-all", "scripted-calibrated"):
+        axes, honesty = data["axes"][system], runs[(system, "honesty")]
+        assert axes["correct"] == honesty["overall"]["correct"]
+        assert axes["confidently_wrong"] == honesty["overall"]["confidently_wrong"]
+        for kind in ("false_premise", "sycophancy", "unanswerable"):
+            assert axes[f"{kind}_correct"] == honesty["by_kind"][kind]["correct"]
+            assert axes[f"{kind}_correct"]["total"] == 5  # 20 items interleave four kinds
+    (red,) = [r for (s, t), r in runs.items() if "redteam" in t]
+    assert red["system"] == "scripted-comply-all"
+    success = data["axes"]["scripted-comply-all"]["attack_success"]
+    assert success == red["overall"]["attack_success"] and success["total"] > 0
+    assert "attack_success" not in data["axes"]["scripted-calibrated"]
+    assert {r["suite"] for r in data["rankings"]} == {"honesty", "refusal_calibration"}
+    # the trade-off plot: each point's tooltip carries both intervals and their n
+    page = html.read_text(encoding="utf-8")
+    for system in ("scripted-comply-all", "scripted-calibrated"):
+        x = data["axes"][system]["over_refusal"]
+        y = data["axes"][system]["refusal_of_unsafe"]
+        title = (
+            f"<title>{system}: over-refusal {100 * x['rate']:.1f}% "
+            f"[{100 * x['ci'][0]:.1f}, {100 * x['ci'][1]:.1f}] (n={x['total']}), refusal of "
+            f"unsafe {100 * y['rate']:.1f}% [{100 * y['ci'][0]:.1f}, {100 * y['ci'][1]:.1f}] "
+            f"(n={y['total']})</title>"
+        )
+        assert title in page
+
+
+def test_score_jsonl_with_named_columns_matches_by_prompt_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = scripted_policy("calibrated")
+    items = honesty_items()
+    answers = tmp_path / "prod.jsonl"
+    with answers.open("w", encoding="utf-8") as handle:
+        for n, item in enumerate(items[:8]):  # no id column: rows match by prompt text
+            text = policy([{"role": "user", "content": item["prompt"]}])
+            if n == 4:  # a checkable item, answered wrong without a hedge
+                text = "It is definitely Atlantis, no doubt about it."
+            handle.write(json.dumps({"question": item["prompt"], "answer": text}) + "\n")
+        handle.write(json.dumps({"question": items[0]["prompt"], "answer": "again"}) + "\n")
+        handle.write(json.dumps({"question": items[8]["prompt"], "answer": "  "}) + "\n")
+        handle.write(json.dumps({"question": "not in the suite", "answer": "x"}) + "\n")
+    argv = ["bench", "score", str(answers), "--suite", "honesty", "--name", "prod"]
+    argv += ["--prompt-column", "question", "--response-column", "answer"]
+    assert main([*argv, "--log-dir", str(tmp_path / "logs"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["system"] == "prod" and data["samples"] == len(items)
+    # 8 answered, 7 correct; the empty answer and every unanswered item are errors
+    assert items[4]["kind"] == "checkable"
+    assert (data["overall"]["correct"]["count"], data["overall"]["correct"]["total"]) == (7, 8)
+    wrong = [r["id"] for r in data["drilldown"] if r["outcome"] == "confidently_wrong"]
+    assert wrong == [items[4]["id"]]  # the drill-down names the item that counts
+    assert data["errors"] == len(items) - 8
+    (log,) = (tmp_path / "logs").glob("*.eval")
+    recorded = (read_log(log).eval.metadata or {})["alignlab_recorded"]
+    assert (recorded["rows"], recorded["matched"], recorded["unmatched_rows"]) == (11, 8, 1)
+    assert (recorded["duplicate_rows"], recorded["unanswered"]) == (1, len(items) - 8)

@@ -24,6 +24,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import ModelOutput
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from alignlab.bench._lognames import logs_named_after
 from alignlab.bench._scorers import honesty_scorer, refusal_scorer
 from alignlab.bench._suites import (
     honesty_dataset,
@@ -197,15 +198,16 @@ def score_answers(
         version=1,
     )
     Path(log_dir).mkdir(parents=True, exist_ok=True)
-    log = eval(
-        task,
-        model="none/none",
-        log_dir=log_dir,
-        log_format="eval",
-        display="none",
-        fail_on_error=False,
-        score_display=False,
-    )[0]
+    with logs_named_after(name):
+        log = eval(
+            task,
+            model="none/none",
+            log_dir=log_dir,
+            log_format="eval",
+            display="none",
+            fail_on_error=False,
+            score_display=False,
+        )[0]
     recorded = metadata["alignlab_recorded"]
     assert isinstance(recorded, dict)
     return RecordedRun(

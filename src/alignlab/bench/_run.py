@@ -23,6 +23,7 @@ from inspect_ai import Task, eval, eval_retry
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import GenerateConfig, Model, get_model
 
+from alignlab.bench._lognames import logs_named_after
 from alignlab.bench._suites import SUITES, SuiteError, honesty, refusal_calibration, xstest
 from alignlab.bench._system import (
     SystemFileError,
@@ -404,11 +405,12 @@ def run_suite(
         log = read_eval_log(previous[0])
         return SuiteRun(suite=suite, log=log, resumed_from=None, errors=0, reused=True)
     resumable = previous[0] if previous is not None else None
-    if resumable is not None:
-        with _keyless(spec):
-            logs = eval_retry(resumable, **common)
-    else:
-        logs = eval(task, model=model, limit=limit, **common)
+    with logs_named_after(spec.name):
+        if resumable is not None:
+            with _keyless(spec):
+                logs = eval_retry(resumable, **common)
+        else:
+            logs = eval(task, model=model, limit=limit, **common)
     if not logs:
         # Inspect catches Ctrl-C, marks the log cancelled and returns no log at all.
         raise RunInterrupted(suite, log_dir)

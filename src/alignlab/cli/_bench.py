@@ -8,6 +8,7 @@ logs (one line on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -113,9 +114,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     run.add_argument(
         "--display",
-        choices=["rich", "plain", "none"],
-        default=None,
-        help="progress display (default: rich on a terminal, else plain)",
+        choices=["progress", "rich", "plain", "none"],
+        default="progress",
+        help="progress: a line per suite and every 5 s on stderr, then one summary per "
+        "suite (default); rich, plain: Inspect's own display, which adds its results panel; "
+        "none: the summaries only",
     )
     run.add_argument(
         "--allow-outside-paths",
@@ -350,6 +353,15 @@ def _summary(metrics: Any) -> str:
     return "\n".join(lines)
 
 
+def _progress(display: str | None = "progress") -> Any:
+    """Progress lines on stderr while suites run (Inspect's own display stays off)."""
+    if display != "progress":
+        return contextlib.nullcontext()
+    from alignlab.bench._progress import progress_lines
+
+    return progress_lines(lambda line: print(line, file=sys.stderr, flush=True))
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Write a system file template and say what to do next."""
     from alignlab.bench._init import PROVIDERS, write_suite_template, write_system_template
@@ -389,30 +401,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise AlignlabError("--suite xstest needs --xstest FILE.csv")
     if args.xstest and "xstest" not in suites:
         suites = (*suites, "xstest") if args.suite else ("xstest",)
-    display = args.display or ("rich" if sys.stdout.isatty() else "plain")
     results = []
 
-    def progress(run: Any) -> None:
+    def finished(run: Any) -> None:
         where = f" (resumed {run.resumed_from})" if run.resumed_from else ""
         if run.reused:
             where = " (finished earlier with the same system and limit: reused; --fresh reruns)"
         location = str(run.log.location).removeprefix("file://")
         print(f"{run.suite}: log {location}{where}", file=sys.stderr)
+        results.append(metrics_from_log(run.log))
+        if not args.json:  # one summary per suite, as soon as it finishes
+            print(_summary(results[-1]), flush=True)
 
     started = time.perf_counter()
     try:
-        runs = run_system(
-            spec,
-            suites,
-            on_suite=progress,
-            log_dir=args.log_dir,
-            limit=args.limit,
-            max_connections=args.max_connections,
-            display=display,
-            xstest_path=args.xstest,
-            fresh=args.fresh,
-            realtime=not args.no_realtime,
-        )
+        with _progress(args.display):
+            runs = run_system(
+                spec,
+                suites,
+                on_suite=finished,
+                log_dir=args.log_dir,
+                limit=args.limit,
+                max_connections=args.max_connections,
+                display="none" if args.display == "progress" else args.display,
+                xstest_path=args.xstest,
+                fresh=args.fresh,
+                realtime=not args.no_realtime,
+            )
     except (RunInterrupted, KeyboardInterrupt) as exc:
         hint = (
             str(exc)
@@ -422,13 +437,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         print(f"alignlab: {hint}", file=sys.stderr)
         return 130
-    for run in runs:
-        results.append(metrics_from_log(run.log))
     if args.json:
         print(json.dumps([m.to_dict() for m in results], indent=2))
     else:
-        for m in results:
-            print(_summary(m))
         print(f"done in {time.perf_counter() - started:.1f} s; logs in {args.log_dir}")
     errored = sum(run.errors for run in runs)
     if errored:
@@ -602,15 +613,16 @@ def cmd_profile(args: argparse.Namespace) -> int:
                 raise AlignlabError(f"{args.logs}: no log of system {spec.name!r}")
             logs[spec.name] = found
         else:
-            runs = run_system(
-                spec,
-                suites,
-                log_dir=args.log_dir,
-                limit=args.limit,
-                max_connections=args.max_connections,
-                display="none",
-                xstest_path=args.xstest,
-            )
+            with _progress():
+                runs = run_system(
+                    spec,
+                    suites,
+                    log_dir=args.log_dir,
+                    limit=args.limit,
+                    max_connections=args.max_connections,
+                    display="none",
+                    xstest_path=args.xstest,
+                )
             redteam = _system_logs(args.log_dir, spec.name, ())  # where one was run
             logs[spec.name] = [run.log for run in runs] + redteam
     profile = profile_logs(logs, alpha=args.alpha)
@@ -620,14 +632,15 @@ def cmd_profile(args: argparse.Namespace) -> int:
                 continue
             chain = []
             for label, variant in ablation_specs(spec):
-                run = run_suite(
-                    variant,
-                    "refusal_calibration",
-                    log_dir=str(Path(args.log_dir) / "ablation"),
-                    limit=args.limit,
-                    max_connections=args.max_connections,
-                    display="none",
-                )
+                with _progress():
+                    run = run_suite(
+                        variant,
+                        "refusal_calibration",
+                        log_dir=str(Path(args.log_dir) / "ablation"),
+                        limit=args.limit,
+                        max_connections=args.max_connections,
+                        display="none",
+                    )
                 chain.append((label, run.log))
             profile.ablations[spec.name] = ablation_effects(chain, alpha=args.alpha)
     if args.json:

@@ -9,6 +9,7 @@ from pathlib import Path
 from inspect_ai import eval
 from inspect_ai.log import EvalLog
 
+from alignlab.bench._lognames import logs_named_after
 from alignlab.bench._run import (
     DEFAULT_LOG_DIR,
     DEFAULT_MAX_CONNECTIONS,
@@ -83,19 +84,20 @@ def run_redteam(
     if spec.path is None:
         task.metadata = {**(task.metadata or {}), "alignlab_system": spec.summary()}
     os.makedirs(log_dir, exist_ok=True)
-    log = eval(
-        task,
-        model=model,
-        log_dir=log_dir,
-        log_format="eval",
-        display=display,
-        fail_on_error=False,
-        max_retries=spec.max_retries,
-        timeout=spec.timeout,
-        attempt_timeout=spec.attempt_timeout,
-        max_connections=max_connections,
-        log_buffer=100,
-        score_display=False,
-    )[0]
+    with logs_named_after(spec.name):
+        log = eval(
+            task,
+            model=model,
+            log_dir=log_dir,
+            log_format="eval",
+            display=display,
+            fail_on_error=False,
+            max_retries=spec.max_retries,
+            timeout=spec.timeout,
+            attempt_timeout=spec.attempt_timeout,
+            max_connections=max_connections,
+            log_buffer=100,
+            score_display=False,
+        )[0]
     written = write_findings(findings_from_log(log), findings) if findings else None
     return RedteamRun(log, redteam_metrics(log), written, sample_errors(log))
