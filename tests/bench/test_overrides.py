@@ -48,7 +48,7 @@ def test_model_flag_overrides_the_file_and_never_shares_its_logs(
     assert log.eval.model == other and recorded["model"] == other
     # everything but the model stays the file's
     assert recorded["name"] == "bot" and recorded["max_retries"] == 1
-    assert recorded["timeout"] == 20 and recorded["refusal_detector"] == "keyword"
+    assert recorded["timeout"] == 90 and recorded["refusal_detector"] == "keyword"
     assert (log.eval.task_args or {}).get("model_name") == other
 
     # the file alone reuses the file's run, never the override's, and vice versa
