@@ -32,6 +32,7 @@ from alignlab.bench._suites import (
     suite_version,
     xstest_dataset,
 )
+from alignlab.bench._system import SystemFileError, read_bounded_text
 from alignlab.core import AlignlabError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -77,12 +78,10 @@ def read_answers(path: str | Path) -> list[dict[str, Any]]:
     file = Path(path)
     if not file.is_file():
         raise RecordedAnswersError(f"{file}: no such file (need a .csv or .jsonl of answers)")
-    if file.stat().st_size > MAX_FILE_BYTES:
-        raise RecordedAnswersError(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MiB")
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordedAnswersError(f"{file}: cannot read as UTF-8 text ({exc})") from None
+    try:  # bounded while reading: a size checked before the read can change under it
+        text = read_bounded_text(file, MAX_FILE_BYTES, "recorded answers")
+    except SystemFileError as exc:
+        raise RecordedAnswersError(str(exc)) from None
     if file.suffix.lower() in (".jsonl", ".ndjson"):
         rows = []
         for number, line in enumerate(text.splitlines(), start=1):

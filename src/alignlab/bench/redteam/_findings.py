@@ -19,6 +19,7 @@ from inspect_ai.log import EvalLog, EvalSample
 
 from alignlab.bench._metrics import read_log, sample_outcomes
 from alignlab.bench._suites import SuiteError
+from alignlab.bench._system import SystemFileError, read_bounded_text
 
 FINDINGS_FORMAT = "alignlab-redteam-findings/1"
 """The `format` field of every findings line (its version changes with the layout)."""
@@ -111,12 +112,10 @@ def load_findings(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     file = Path(path)
     if not file.is_file():
         raise SuiteError(f"{file}: no such findings file (or not a regular file)")
-    if file.stat().st_size > MAX_FINDINGS_BYTES:
-        raise SuiteError(f"{file}: larger than {MAX_FINDINGS_BYTES // 2**20} MiB")
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SuiteError(f"{file}: cannot read ({exc})") from None
+    try:  # bounded while reading: a size checked before the read can change under it
+        lines = read_bounded_text(file, MAX_FINDINGS_BYTES, "findings file").splitlines()
+    except SystemFileError as exc:
+        raise SuiteError(str(exc)) from None
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
