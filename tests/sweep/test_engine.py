@@ -94,7 +94,7 @@ def test_sigterm_during_ray_init_counts_instead_of_exiting(stop: _StopSignals) -
 
 
 def test_the_real_ray_helper_is_the_one_kept_out(stop: _StopSignals) -> None:
-    ray = pytest.importorskip("ray")
+    import ray
     helper = ray._private.utils.set_sigterm_handler
     with stop.kept_through_ray_init(ray):
         ray._private.utils.set_sigterm_handler(_raise_exit)
@@ -103,10 +103,10 @@ def test_the_real_ray_helper_is_the_one_kept_out(stop: _StopSignals) -> None:
 
 
 def test_an_engine_that_fails_to_start_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ray
+
     from alignlab.core import AlignlabError
     from alignlab.sweep._engine import _connect
-
-    ray = pytest.importorskip("ray")
 
     def timed_out(**kwargs: object) -> None:  # what Ray 2.60 raises on a loaded machine
         raise Exception("The current node timed out during startup.\nThis could happen ...")

@@ -76,11 +76,37 @@ def test_row_groups_are_merged_not_one_per_batch(rc_results: Path) -> None:
 
 
 def test_pandas_reads_the_file_as_is(rc_results: Path) -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     frame = pd.read_parquet(rc_results)
     assert len(frame) == 24
     assert frame.groupby("pressure")["fr"].mean().shape == (3,)
     assert len(frame["curve_fr"].iloc[0]) == len(frame["curve_pressure"].iloc[0])
+
+
+def test_polars_reads_the_file_as_is(rc_results: Path) -> None:
+    import polars as pl
+
+    frame = pl.read_parquet(rc_results)
+    assert frame.height == 24
+    assert frame.group_by("pressure").agg(pl.col("fr").mean()).height == 3
+    first = frame.row(0, named=True)
+    assert len(first["curve_fr"]) == len(first["curve_pressure"]) > 1
+
+
+def test_duckdb_queries_the_file_as_is(rc_results: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT pressure, count(*), avg(fr), max(len(curve_fr)) FROM read_parquet(?) "
+            "GROUP BY pressure ORDER BY pressure",
+            [str(rc_results)],
+        ).fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == [0.0, 0.5, 1.0]
+    assert all(r[1] == 8 and r[3] > 1 for r in rows)
 
 
 def test_finalize_merges_old_rows_parts_and_keeps_spec_history(tmp_path: Path) -> None:
