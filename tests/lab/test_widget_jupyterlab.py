@@ -109,6 +109,21 @@ def jupyterlab(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
+def _accept_dialogs(page: Any) -> None:
+    """Accept any modal JupyterLab opens on its own (a kernel choice while the kernel
+    connects, on a slow machine): it would take every click meant for the notebook."""
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+
+
 def _run_cell(page: Any, index: int) -> None:
     """Run code cell `index` of the open notebook from the keyboard (Shift+Enter)."""
     cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
@@ -117,9 +132,10 @@ def _run_cell(page: Any, index: int) -> None:
     # again until the cell shows it runs ([*]) or ran ([n]); running it twice is harmless.
     deadline = time.monotonic() + 180
     while True:
-        cell.locator(".jp-InputPrompt").click()  # selects the cell, in command mode
-        page.keyboard.press("Shift+Enter")
+        _accept_dialogs(page)
         try:
+            cell.locator(".jp-InputPrompt").click(timeout=20_000)  # selects it, command mode
+            page.keyboard.press("Shift+Enter")
             started.wait_for(timeout=10_000)
             return
         except PlaywrightTimeout:
