@@ -24,7 +24,13 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from alignlab.bench._detectors import detect_harm, detect_refusals
 from alignlab.bench._replies import checked_generate
-from alignlab.bench._system import DEFAULT_REFUSAL_MESSAGE, GuardrailSpec, SystemSpec
+from alignlab.bench._system import (
+    DEFAULT_REFUSAL_MESSAGE,
+    MAX_TEXT_BYTES,
+    GuardrailSpec,
+    SystemSpec,
+    read_bounded_text,
+)
 
 CRITIQUE_MARKER = "### alignlab self-critique"
 """First line of every critique request, so logs (and scripted targets) can tell them apart."""
@@ -167,7 +173,11 @@ def self_critique(constitution: str | None = None) -> Solver:
     Args:
         constitution: path of a user-editable constitution file (None: the shipped one).
     """
-    text = Path(constitution).read_text("utf-8") if constitution else default_constitution()
+    text = (
+        read_bounded_text(Path(constitution), MAX_TEXT_BYTES, "constitution")
+        if constitution
+        else default_constitution()
+    )
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
