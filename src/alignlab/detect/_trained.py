@@ -42,9 +42,8 @@ HARM_MAX_TOKENS = 128
 """Word pieces of a prompt the harm head embeds."""
 
 
-@lru_cache(maxsize=4)
-def load_head(name: str) -> LinearHead:
-    """Load the shipped head `heads/<name>.npz`.
+def _head_arrays(name: str) -> dict[str, np.ndarray]:
+    """The arrays of the shipped head `heads/<name>.npz`.
 
     Raises:
         DetectorError: if the file is missing (run `python -m alignlab.detect.train`).
@@ -55,7 +54,17 @@ def load_head(name: str) -> LinearHead:
             f"trained head {name!r} is missing; run `python -m alignlab.detect.train`"
         )
     with path.open("rb") as fh, np.load(fh) as arrays:
-        return LinearHead.from_arrays(dict(arrays))
+        return dict(arrays)
+
+
+@lru_cache(maxsize=4)
+def load_head(name: str) -> LinearHead:
+    """Load the shipped head `heads/<name>.npz`.
+
+    Raises:
+        DetectorError: if the file is missing (run `python -m alignlab.detect.train`).
+    """
+    return LinearHead.from_arrays(_head_arrays(name))
 
 
 @lru_cache(maxsize=2)
@@ -65,13 +74,7 @@ def load_segment_head(name: str = "refusal_segments") -> SegmentHead:
     Raises:
         DetectorError: if the file is missing (run `python -m alignlab.detect.train`).
     """
-    path = resources.files("alignlab.detect").joinpath("heads", f"{name}.npz")
-    if not path.is_file():
-        raise DetectorError(
-            f"trained head {name!r} is missing; run `python -m alignlab.detect.train`"
-        )
-    with path.open("rb") as fh, np.load(fh) as arrays:
-        return SegmentHead.from_arrays(dict(arrays))
+    return SegmentHead.from_arrays(_head_arrays(name))
 
 
 OPENING_EMBEDDING = False
@@ -111,13 +114,7 @@ def load_harm_head(name: str = "harm") -> HarmHead:
     Raises:
         DetectorError: if the file is missing (run `python -m alignlab.detect.train`).
     """
-    path = resources.files("alignlab.detect").joinpath("heads", f"{name}.npz")
-    if not path.is_file():
-        raise DetectorError(
-            f"trained head {name!r} is missing; run `python -m alignlab.detect.train`"
-        )
-    with path.open("rb") as fh, np.load(fh) as arrays:
-        return HarmHead.from_arrays(dict(arrays))
+    return HarmHead.from_arrays(_head_arrays(name))
 
 
 @dataclass(frozen=True)
